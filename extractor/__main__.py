@@ -1,0 +1,3 @@
+from extractor.cli import entry_point
+
+entry_point()

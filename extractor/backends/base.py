@@ -1,0 +1,60 @@
+"""What every model backend provides: an OpenAI-compatible endpoint to talk to.
+
+A backend's only job is to produce an `Endpoint` (and, for the embedded model,
+to start and stop the server behind it). Everything after that, instructor,
+re-asks, transport retries, usage accounting, is shared by all backends.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import ClassVar
+
+import instructor
+
+
+@dataclass(frozen=True)
+class BackendOptions:
+    """What the user chose on the command line; None means "backend default"."""
+
+    base_url: str | None = None
+    model: str | None = None
+    api_key: str | None = None
+    mode: str | None = None
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    backend: str
+    base_url: str
+    api_key: str
+    model: str
+    mode: instructor.Mode
+
+
+class Backend(abc.ABC):
+    name: ClassVar[str]
+
+    @abc.abstractmethod
+    def endpoint(self, options: BackendOptions) -> AbstractContextManager[Endpoint]:
+        """Yield a ready endpoint; raise `UserError` when it cannot be had."""
+
+
+def parse_mode(value: str | None, default: instructor.Mode) -> instructor.Mode:
+    from extractor.errors import UserError
+
+    if value is None:
+        return default
+    try:
+        return instructor.Mode(value)
+    except ValueError:
+        known = ", ".join(m.value for m in (instructor.Mode.TOOLS, instructor.Mode.JSON_SCHEMA, instructor.Mode.JSON, instructor.Mode.MD_JSON))
+        raise UserError(f"--mode {value!r} is not an instructor mode; use one of {known}") from None
+
+
+def endpoint_iterator(endpoint: Endpoint) -> Iterator[Endpoint]:
+    """A context body for backends with nothing to start or stop."""
+    yield endpoint

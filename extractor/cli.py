@@ -1,0 +1,45 @@
+"""The `extractor` command: parse arguments, call the library, print. Nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from extractor.commands import run as run_command
+from extractor.commands import schema, validate
+from extractor.errors import UserError
+
+COMMANDS: tuple[ModuleType, ...] = (run_command, validate, schema)
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="extractor", description="Extract grounded, validated events from news articles."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.configure(sub.add_parser(command.NAME, help=command.HELP, description=command.HELP))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = next(c for c in COMMANDS if c.NAME == args.command)
+    try:
+        return command.run(args)
+    except UserError as error:
+        print(f"extractor {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("extractor: interrupted; lines already written are complete", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def entry_point() -> None:
+    sys.exit(main())

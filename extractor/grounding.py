@@ -1,0 +1,60 @@
+"""Tying each event to the article's own words.
+
+Every quote the model gave is located in the article (exact, then on folded
+text, then fuzzy). An event none of whose quotes is found is rejected, not
+silently kept; `keep_ungrounded` keeps it, marked `grounded: false`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from extractor.reader import Article
+from extractor.text.align import ArticleAligner
+from schemas import EVENT_TYPES, Evidence, RejectedEvent
+
+
+@dataclass
+class Grounded:
+    events: list[BaseModel]
+    rejected: list[RejectedEvent]
+
+
+class Grounder:
+    """Aligns quotes against one article's body; offsets are into the file as read."""
+
+    def __init__(self, article: Article) -> None:
+        self._offset = article.body_start
+        self._aligner = ArticleAligner(article.body)
+
+    def contains(self, quote: str) -> bool:
+        return self._aligner.align(quote) is not None
+
+    def locate(self, quote: str) -> Evidence:
+        found = self._aligner.align(quote)
+        if found is None:
+            return Evidence(quote=quote)
+        return Evidence(
+            quote=quote,
+            start=found.start + self._offset,
+            end=found.end + self._offset,
+            match=found.match,
+        )
+
+    def ground(self, answer_events: list[BaseModel], *, keep_ungrounded: bool = False) -> Grounded:
+        events: list[BaseModel] = []
+        rejected: list[RejectedEvent] = []
+        for answer in answer_events:
+            fields = answer.model_dump()
+            evidence = [self.locate(q) for q in fields.pop("evidence")]
+            grounded = any(e.match is not None for e in evidence)
+            if not grounded and not keep_ungrounded:
+                reason = "no evidence quote was found in the article text"
+                rejected.append(RejectedEvent(reason=reason, event=answer.model_dump(mode="json")))
+                continue
+            # Quotes that were not found stay visible, without offsets, next to found ones.
+            stored = EVENT_TYPES[fields["type"]](**fields, evidence=evidence, grounded=grounded)
+            events.append(stored)
+        return Grounded(events, rejected)

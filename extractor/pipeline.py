@@ -1,0 +1,66 @@
+"""One article, start to finish: read -> prompt -> model -> validate -> ground -> normalize."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractor.grounding import Grounder
+from extractor.mentions.language import detect_language
+from extractor.model_client import ModelClient, Outcome
+from extractor.prompting import Prompt
+from extractor.reader import Article, Unreadable
+from schemas import ArticleResult, ErrorInfo, ModelInfo, Source
+
+
+@dataclass
+class Extractor:
+    model: ModelClient
+    prompt: Prompt
+    keep_ungrounded: bool = False
+
+    async def extract(self, item: Article | Unreadable) -> ArticleResult:
+        if isinstance(item, Unreadable):
+            return self._unreadable(item)
+        article = item
+        grounder = Grounder(article)
+        outcome = await self.model.extract(self.prompt.messages(article), grounder.contains)
+        source = Source(
+            path=article.path,
+            sha256=article.sha256,
+            language=detect_language(article.body),
+            published=article.published,
+        )
+        if outcome.answer is None:
+            return self._result(article.article_id, source, outcome, error=outcome.error)
+        grounded = grounder.ground(outcome.answer.events, keep_ungrounded=self.keep_ungrounded)
+        return self._result(
+            article.article_id, source, outcome, events=grounded.events, rejected=grounded.rejected
+        )
+
+    def _result(self, article_id: str, source: Source, outcome: Outcome, **fields: object) -> ArticleResult:
+        error = fields.get("error")
+        return ArticleResult(
+            article_id=article_id,
+            source=source,
+            status="failed" if error else "ok",
+            model=self.model_info,
+            prompt_version=self.prompt.version,
+            prompt_sha256=self.prompt.sha256,
+            usage=outcome.usage,
+            **fields,  # type: ignore[arg-type]
+        )
+
+    def _unreadable(self, item: Unreadable) -> ArticleResult:
+        return ArticleResult(
+            article_id=item.article_id,
+            source=Source(path=item.path, sha256=item.sha256),
+            status="failed",
+            error=ErrorInfo(kind=item.error.kind, message=str(item.error)),
+            model=self.model_info,
+            prompt_version=self.prompt.version,
+            prompt_sha256=self.prompt.sha256,
+        )
+
+    @property
+    def model_info(self) -> ModelInfo:
+        return ModelInfo(backend=self.model.endpoint.backend, name=self.model.endpoint.model)

@@ -1,0 +1,28 @@
+"""Checking at start that the endpoint answers, so a typo is a usage error, not N failed lines."""
+
+from __future__ import annotations
+
+import openai
+
+from extractor.backends import Endpoint
+from extractor.errors import UserError
+
+
+def check_endpoint(endpoint: Endpoint, timeout: float = 10.0) -> None:
+    client = openai.OpenAI(
+        base_url=endpoint.base_url, api_key=endpoint.api_key, max_retries=0, timeout=timeout
+    )
+    try:
+        client.models.list()
+    except openai.AuthenticationError:
+        raise UserError(
+            f"{endpoint.base_url} refused the API key; set OPENAI_API_KEY to a valid key"
+        ) from None
+    except openai.APIConnectionError:
+        raise UserError(
+            f"cannot reach {endpoint.base_url}; start the server or fix --base-url"
+        ) from None
+    except openai.APIStatusError:
+        pass  # reachable; some servers simply do not list models
+    finally:
+        client.close()

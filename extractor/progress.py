@@ -1,0 +1,37 @@
+"""Progress on stderr: a live bar on a terminal, silence otherwise (logs stay clean)."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from tqdm import tqdm
+
+from extractor.runner import BatchStats
+
+
+class Progress:
+    def __init__(self, total: int, *, quiet: bool = False, stream: TextIO | None = None) -> None:
+        stream = stream or sys.stderr
+        self._bar = tqdm(
+            total=total,
+            unit="article",
+            file=stream,
+            disable=quiet or not stream.isatty(),
+            dynamic_ncols=True,
+        )
+
+    def update(self, stats: BatchStats) -> None:
+        self._bar.set_postfix(
+            ok=stats.ok,
+            failed=stats.failed,
+            events=stats.events,
+            requests=stats.usage.requests,
+            retries=stats.usage.transport_retries + stats.usage.reasks,
+            tokens=stats.usage.prompt_tokens + stats.usage.completion_tokens,
+            refresh=False,
+        )
+        self._bar.update(1)
+
+    def close(self) -> None:
+        self._bar.close()

@@ -1,0 +1,80 @@
+"""Versioned prompt templates, loaded from the installed `prompts` package.
+
+A version is a folder `prompts/<version>/` holding `system.txt`, `user.txt` and
+one `events/<type>.txt` per event type. Its hash covers every file, so a result
+line says exactly which words the model was given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from string import Template
+
+from extractor.errors import UserError
+from extractor.reader import Article
+from schemas import EVENT_TYPES
+
+DEFAULT_PROMPT_VERSION = "v1"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    version: str
+    sha256: str
+    system: str
+    user: Template
+
+    def messages(self, article: Article) -> list[dict[str, str]]:
+        published = f" (published {article.published.isoformat()})" if article.published else ""
+        user = self.user.substitute(published_line=published, article=article.body.strip())
+        return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
+
+
+def available_versions() -> list[str]:
+    root = resources.files("prompts")
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "system.txt").is_file())
+
+
+def load_prompt(version: str = DEFAULT_PROMPT_VERSION) -> Prompt:
+    folder = resources.files("prompts") / version
+    if not (folder / "system.txt").is_file():
+        known = ", ".join(available_versions())
+        raise UserError(f"--prompt-version {version!r} does not exist; use one of: {known}")
+    event_texts = []
+    for event_type in EVENT_TYPES:
+        path = folder / "events" / f"{event_type}.txt"
+        if not path.is_file():
+            raise UserError(f"prompt {version} has no text for event type {event_type!r}: add {path}")
+        event_texts.append(path.read_text(encoding="utf-8").rstrip())
+    system = Template(_read(folder / "system.txt")).substitute(event_types="\n".join(event_texts))
+    return Prompt(
+        version=version,
+        sha256=_hash_folder(folder),
+        system=system,
+        user=Template(_read(folder / "user.txt")),
+    )
+
+
+def _read(path: Traversable) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def _hash_folder(folder: Traversable) -> str:
+    digest = hashlib.sha256()
+    for name, data in sorted(_walk(folder, "")):
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    return digest.hexdigest()
+
+
+def _walk(folder: Traversable, prefix: str) -> list[tuple[str, bytes]]:
+    files: list[tuple[str, bytes]] = []
+    for entry in folder.iterdir():
+        name = f"{prefix}{entry.name}"
+        if entry.is_dir():
+            files.extend(_walk(entry, name + "/"))
+        elif entry.name.endswith(".txt"):
+            files.append((name, entry.read_bytes()))
+    return files

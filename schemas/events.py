@@ -1,0 +1,232 @@
+"""The event types, defined once.
+
+Each type is a `*Fields` class: the fields a model fills in. From it two
+variants are derived, so the definitions never drift apart:
+
+- the *answer* variant, what the model is asked for: evidence is a list of
+  verbatim quotes (models cannot count characters);
+- the *stored* variant, what a result line holds: evidence carries character
+  offsets into the article and how the quote was matched, plus any corrections
+  the grounding step made.
+
+Adding a fifth event type: write its `*Fields` class here, add it to
+`EVENT_FIELDS`, and add its prompt text under `prompts/<version>/events/`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    create_model,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+
+from schemas.codes import CountryCode, CurrencyCode
+
+Status = Literal["occurred", "planned", "ongoing"]
+MatchKind = Literal["exact", "normalized", "fuzzy"]
+
+# Validation context key: a callable that says whether a quote can be found in
+# the article. The pipeline supplies it; without it quotes are not checked.
+QUOTE_CHECK = "quote_in_article"
+
+
+class Location(BaseModel):
+    name_en: str | None = Field(None, description="Place name in English, e.g. 'Beijing'")
+    country_iso3: CountryCode | None = None
+
+
+class Person(BaseModel):
+    name_en: str = Field(description="The person's name in English")
+    title_en: str | None = Field(None, description="Office in English, e.g. 'Foreign Minister'")
+    country_iso3: CountryCode | None = None
+
+
+def _positive_amount(value: float) -> float:
+    if value <= 0:
+        raise ValueError(
+            "amount must be a positive number written out in units "
+            "(30 billion is 30000000000); put the words of the article in amount_text"
+        )
+    return value
+
+
+class EventFields(BaseModel):
+    """Fields every event has."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    type: str
+    status: Status = Field(description="occurred, planned or ongoing, as the article reports it")
+    summary_en: str = Field(description="One English sentence saying what happened")
+    date_start: date | None = Field(None, description="YYYY-MM-DD, only if the article gives it")
+    date_end: date | None = Field(None, description="YYYY-MM-DD for multi-day events, else null")
+    parties: list[CountryCode] = Field(
+        default_factory=list,
+        description="ISO 3166-1 alpha-3 codes of the countries involved (a visit: visitor's and host's)",
+    )
+    location: Location | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> EventFields:
+        if self.date_start and self.date_end and self.date_end < self.date_start:
+            raise ValueError(
+                f"date_end {self.date_end} is before date_start {self.date_start}; "
+                "swap them or leave date_end null"
+            )
+        return self
+
+
+class StrategicDialogueFields(EventFields):
+    """A round of structured talks between governments (e.g. a foreign ministers' strategic dialogue)."""
+
+    type: Literal["strategic_dialogue"]
+    round: int | None = Field(None, ge=1, description="Round number, e.g. 7 for the seventh round")
+    participants: list[Person] = Field(default_factory=list)
+    topics: list[str] = Field(default_factory=list, description="Short English phrases")
+    outcomes: list[str] = Field(default_factory=list, description="Short English phrases")
+
+
+class AgreementFields(EventFields):
+    """An agreement, memorandum, action plan, joint statement or trade plan."""
+
+    type: Literal["agreement"]
+    kind: Literal["agreement", "mou", "action_plan", "joint_statement", "trade_plan", "other"]
+    agreement_status: Literal["signed", "agreed", "planned", "proposed"]
+    title_en: str | None = Field(None, description="The document's title in English")
+    sectors: list[str] = Field(default_factory=list, description="Short English phrases")
+
+
+class InvestmentFields(EventFields):
+    """A money figure: investment, loan, aid, trade volume or target, project cost."""
+
+    type: Literal["investment"]
+    amount: Annotated[float, AfterValidator(_positive_amount)] = Field(
+        description="The number in units: 30 billion is 30000000000"
+    )
+    currency: CurrencyCode = Field(description="ISO 4217 code, e.g. USD, CNY")
+    amount_text: str = Field(description="The amount exactly as written in the article")
+    qualifier: Literal["exact", "more_than", "less_than", "about", "up_to"] = "exact"
+    figure_kind: Literal[
+        "investment", "loan", "aid", "trade_volume", "trade_target", "project_cost", "other"
+    ]
+    investor: str | None = Field(None, description="Who puts the money in, in English")
+    recipient: str | None = Field(None, description="Who receives it, in English")
+    project: str | None = Field(None, description="The project, in English")
+
+    @field_serializer("amount")
+    def _whole_amounts_as_integers(self, amount: float) -> float | int:
+        return int(amount) if amount.is_integer() else amount
+
+
+class VisitFields(EventFields):
+    """An official visit of a person to another country."""
+
+    type: Literal["visit"]
+    visitor: Person
+    host_country_iso3: CountryCode
+    purpose: str | None = Field(None, description="Short English phrase")
+
+
+EVENT_FIELDS: tuple[type[EventFields], ...] = (
+    StrategicDialogueFields,
+    AgreementFields,
+    InvestmentFields,
+    VisitFields,
+)
+
+
+# --- evidence, as the model gives it and as it is stored ----------------------------
+
+
+class QuotedEvidence(BaseModel):
+    """Mixin for the answer variant: verbatim quotes, checked against the article if asked."""
+
+    evidence: list[str] = Field(
+        min_length=1,
+        description="Sentences or phrases copied word for word from the article, "
+        "in its original language, that state this event",
+    )
+
+    @field_validator("evidence")
+    @classmethod
+    def _quotes_in_article(cls, quotes: list[str], info: ValidationInfo) -> list[str]:
+        check: Callable[[str], bool] | None = (info.context or {}).get(QUOTE_CHECK)
+        if check is None:
+            return quotes
+        missing = [q for q in quotes if not check(q)]
+        if missing:
+            raise ValueError(
+                f"these quotes are not in the article: {missing}; copy the article's exact "
+                "words in its original language, do not translate or paraphrase"
+            )
+        return quotes
+
+
+class Evidence(BaseModel):
+    quote: str = Field(description="Verbatim words of the article, original language")
+    start: int | None = Field(None, ge=0, description="Code-point offset in the file as read")
+    end: int | None = Field(None, ge=0)
+    match: MatchKind | None = Field(None, description="How the quote was found; null if not found")
+
+    @model_validator(mode="after")
+    def _span_is_consistent(self) -> Evidence:
+        located = self.start is not None and self.end is not None
+        if located != (self.match is not None) or (located and self.end < self.start):
+            raise ValueError("evidence needs start <= end and a match kind, or none of the three")
+        return self
+
+
+class Correction(BaseModel):
+    """A field the text contradicted: the text wins, and the model's value is kept here."""
+
+    field: str
+    model_value: Any
+    text_value: Any
+
+
+class GroundedEvidence(BaseModel):
+    """Mixin for the stored variant."""
+
+    evidence: list[Evidence] = Field(min_length=1)
+    grounded: bool = Field(True, description="False only for events kept with --keep-ungrounded")
+    corrections: list[Correction] = Field(default_factory=list)
+
+
+def _variant(fields: type[EventFields], suffix: str, mixin: type[BaseModel]) -> type[BaseModel]:
+    name = fields.__name__.removesuffix("Fields") + suffix
+    return create_model(name, __base__=(mixin, fields), __module__=__name__)
+
+
+ANSWER_TYPES: dict[str, type[BaseModel]] = {
+    f.model_fields["type"].annotation.__args__[0]: _variant(f, "Answer", QuotedEvidence)  # type: ignore[union-attr]
+    for f in EVENT_FIELDS
+}
+EVENT_TYPES: dict[str, type[BaseModel]] = {
+    name: _variant(f, "", GroundedEvidence)
+    for name, f in zip(ANSWER_TYPES, EVENT_FIELDS, strict=True)
+}
+
+StrategicDialogue = EVENT_TYPES["strategic_dialogue"]
+Agreement = EVENT_TYPES["agreement"]
+InvestmentFigure = EVENT_TYPES["investment"]
+Visit = EVENT_TYPES["visit"]
+
+AnswerEvent = Annotated[Union[tuple(ANSWER_TYPES.values())], Field(discriminator="type")]  # noqa: UP007
+Event = Annotated[Union[tuple(EVENT_TYPES.values())], Field(discriminator="type")]  # noqa: UP007
+
+
+class ArticleEvents(BaseModel):
+    """Every event the article reports. Return an empty list when it reports none."""
+
+    events: list[AnswerEvent] = Field(default_factory=list)  # type: ignore[valid-type]

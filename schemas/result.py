@@ -1,0 +1,72 @@
+"""The per-article result: one JSON line per input article, ok or failed."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from schemas.events import Event
+
+SCHEMA_VERSION = "1"
+
+
+class Source(BaseModel):
+    path: str
+    sha256: str | None = Field(None, description="Of the file's bytes; null if it could not be read")
+    language: str | None = Field(None, description="ISO 639-1 code of the article's language")
+    published: date | None = Field(None, description="From the scraper header line, if any")
+
+
+class ErrorInfo(BaseModel):
+    kind: str = Field(description="input, model, transport or validation")
+    message: str
+
+
+class ModelInfo(BaseModel):
+    backend: str
+    name: str
+
+
+class Usage(BaseModel):
+    """Summed over every HTTP attempt: failed ones, transport retries and re-asks included."""
+
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    reasks: int = 0
+    transport_retries: int = 0
+
+    def add(self, other: Usage) -> Usage:
+        return Usage(**{k: getattr(self, k) + getattr(other, k) for k in Usage.model_fields})
+
+
+class RejectedEvent(BaseModel):
+    """An event the model gave that the text does not support, kept so nothing is hidden."""
+
+    reason: str
+    event: dict[str, Any]
+
+
+class ArticleResult(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    article_id: str
+    source: Source
+    status: Literal["ok", "failed"]
+    error: ErrorInfo | None = None
+    events: list[Event] = Field(default_factory=list)  # type: ignore[valid-type]
+    rejected: list[RejectedEvent] = Field(default_factory=list)
+    model: ModelInfo | None = None
+    prompt_version: str | None = None
+    prompt_sha256: str | None = None
+    usage: Usage = Field(default_factory=Usage)
+    cached: bool = Field(False, description="True when the model answer came from the cache")
+
+    @model_validator(mode="after")
+    def _status_matches_error(self) -> ArticleResult:
+        if (self.status == "failed") != (self.error is not None):
+            raise ValueError("a failed result needs an error, and an ok result must not have one")
+        return self
