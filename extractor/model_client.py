@@ -13,6 +13,7 @@ re-asks multiply cost silently otherwise.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import email.utils
 import time
@@ -54,6 +55,8 @@ class TransportPolicy:
     initial_wait: float = 0.5
     max_wait: float = 30.0
     total: float = 300.0
+    # Injectable so tests can check the waits without spending them.
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
 
 @dataclass
@@ -211,6 +214,7 @@ class ModelClient:
                 stop=stop_after_attempt(policy.attempts) | stop_before_delay(policy.total),
                 wait=wait,
                 retry=retry_if_exception(is_transient),
+                sleep=policy.sleep,
                 reraise=True,
             )
             async for attempt in retrying:

@@ -1,0 +1,21 @@
+"""Test doubles shared by the test suite and the benchmarks."""
+
+from extractor.testing.fake_openai import (
+    FakeOpenAI,
+    RecordedRequest,
+    Reply,
+    default_responder,
+    error_body,
+    minimal_instance,
+    unused_port,
+)
+
+__all__ = [
+    "FakeOpenAI",
+    "RecordedRequest",
+    "Reply",
+    "default_responder",
+    "error_body",
+    "minimal_instance",
+    "unused_port",
+]

@@ -1,0 +1,36 @@
+"""Shared test settings: no real key, no real network, cassettes that hold no secret."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+DUMMY_API_KEY = "test-dummy-key"
+
+
+@pytest.fixture(autouse=True)
+def _no_real_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A dummy key so nothing real is ever needed, and nothing real can leak into a cassette.
+    monkeypatch.setenv("OPENAI_API_KEY", DUMMY_API_KEY)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    monkeypatch.delenv("OPENAI_ORG_ID", raising=False)
+
+
+@pytest.fixture(scope="session")
+def vcr_config() -> dict[str, object]:
+    return {
+        "filter_headers": [("authorization", "REDACTED"), ("api-key", "REDACTED"), ("openai-organization", None)],
+        # The port is left out: the embedded model's server listens on a free port
+        # chosen at record time. The body is in: a changed prompt must not replay
+        # an answer recorded for another prompt.
+        "match_on": ["method", "scheme", "host", "path", "query", "body"],
+        "decode_compressed_response": True,
+    }
+
+
+@pytest.fixture(scope="session")
+def seed_paths() -> list[Path]:
+    return sorted(SEEDS.glob("*.txt"))
