@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -28,9 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # instructor logs every failed attempt at ERROR; the result lines already say
+    # what failed, so its log would only clutter the terminal.
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
     parser = build_parser()
     args = parser.parse_args(argv)
-    command = next(c for c in COMMANDS if c.NAME == args.command)
+    command = next(c for c in COMMANDS if args.command == c.NAME)
     try:
         return command.run(args)
     except UserError as error:

@@ -8,7 +8,6 @@ re-asks, transport retries, usage accounting, is shared by all backends.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import ClassVar
@@ -51,10 +50,6 @@ def parse_mode(value: str | None, default: instructor.Mode) -> instructor.Mode:
     try:
         return instructor.Mode(value)
     except ValueError:
-        known = ", ".join(m.value for m in (instructor.Mode.TOOLS, instructor.Mode.JSON_SCHEMA, instructor.Mode.JSON, instructor.Mode.MD_JSON))
+        common = (instructor.Mode.TOOLS, instructor.Mode.JSON_SCHEMA, instructor.Mode.JSON, instructor.Mode.MD_JSON)
+        known = ", ".join(m.value for m in common)
         raise UserError(f"--mode {value!r} is not an instructor mode; use one of {known}") from None
-
-
-def endpoint_iterator(endpoint: Endpoint) -> Iterator[Endpoint]:
-    """A context body for backends with nothing to start or stop."""
-    yield endpoint

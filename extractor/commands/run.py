@@ -6,12 +6,13 @@ import argparse
 import asyncio
 import os
 import sys
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
 from extractor.backends import BackendOptions, backend_names, get_backend
+from extractor.errors import UserError
 from extractor.model_client import GenerationSettings, ModelClient
 from extractor.pipeline import Extractor
 from extractor.preflight import check_endpoint
@@ -20,7 +21,6 @@ from extractor.prompting import DEFAULT_PROMPT_VERSION, load_prompt
 from extractor.reader import expand_paths, iter_articles
 from extractor.results_io import write_result
 from extractor.runner import BatchStats, run_batch
-from extractor.errors import UserError
 
 NAME = "run"
 HELP = "extract events from articles (files, folders, or - for stdin) into JSON Lines"
