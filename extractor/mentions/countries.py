@@ -1,0 +1,161 @@
+"""Country mentions -> ISO 3166-1 alpha-3, in the six languages.
+
+Names come from CLDR (babel `Locale(lang).territories`) for every country, so
+the table is complete without hand typing; alpha-2 codes are converted with
+pycountry.  A small curated table (`country_aliases`) adds demonyms and
+capitals.  Matching is token based on folded text: whole words for spaced
+scripts, single characters for Chinese (tokens are characters there), with
+Arabic clitics ('و', 'ب', 'ل', 'ال') and nisba endings ('ی', 'ية') peeled off.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pycountry
+from babel import Locale
+
+from extractor.mentions._terms import PhraseTable, Token, spacing_variants, tokenize
+from extractor.mentions.country_aliases import (
+    ALIASES,
+    CASE_SENSITIVE,
+    EXTRA_CASE_SENSITIVE,
+    ZH_NOT_AFTER_PAIR,
+    ZH_PARTNERS,
+)
+from extractor.mentions.currencies import LANGUAGES
+from extractor.text.fold import Folded, fold
+
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
+_PREFIXES = ("و", "ف")  # conjunctions, before prepositions
+_PREPOSITIONS = ("ب", "ل", "ک")
+_SUFFIXES = ("یون", "یین", "یان", "یه", "ها", "ی")  # nisba and plural endings, folded
+
+
+@dataclass(frozen=True)
+class CountryMention:
+    text: str
+    start: int
+    end: int
+    iso3: str
+
+
+@dataclass(frozen=True)
+class _Name:
+    iso3: str
+    case_sensitive: bool = False
+
+
+@lru_cache(maxsize=1)
+def _table() -> PhraseTable[_Name]:
+    entries: dict[str, _Name] = {}
+    for lang in LANGUAGES:
+        for alpha2, name in Locale.parse(lang).territories.items():
+            country = pycountry.countries.get(alpha_2=alpha2) if len(alpha2) == 2 else None
+            if country is not None:
+                for variant in spacing_variants(name):
+                    entries[variant] = _Name(country.alpha_3)
+    for iso3, aliases in ALIASES.items():
+        for alias in aliases:
+            for variant in spacing_variants(alias):
+                entries[variant] = _Name(iso3, alias in CASE_SENSITIVE)
+    for alias, iso3 in EXTRA_CASE_SENSITIVE.items():
+        for variant in spacing_variants(alias):
+            entries[variant] = _Name(iso3, True)
+    return PhraseTable(entries)
+
+
+def find_countries(text: str, start: int = 0, end: int | None = None) -> list[CountryMention]:
+    """Country mentions in ``text[start:end]``, offsets into ``text``, sorted by start."""
+    end = len(text) if end is None else end
+    folded = fold(text[start:end])
+    tokens = tokenize(folded.text)
+    table = _table()
+    spans: list[tuple[int, int, str]] = []  # folded start, end, iso3
+    index = 0
+    while index < len(tokens):
+        hit = table.match_at(folded.text, tokens, index)
+        if hit is not None and _case_ok(hit[1], folded, text, start, tokens[index], tokens[index + hit[0] - 1]):
+            used, name = hit
+            spans.append((tokens[index].start, tokens[index + used - 1].end, name.iso3))
+            index += used
+            continue
+        peeled = _peel(tokens[index], table)
+        if peeled is not None:
+            spans.append(peeled)
+        index += 1
+    spans.extend(_chinese_pairs(folded.text))
+    return _to_mentions(spans, folded, text, start)
+
+
+def _case_ok(name: _Name, folded: Folded, text: str, offset: int, first: Token, last: Token) -> bool:
+    if not name.case_sensitive:
+        return True
+    s, e = folded.span_to_original(first.start, last.end)
+    original = text[offset + s : offset + e]
+    return original == original.upper()
+
+
+def _peel(token: Token, table: PhraseTable[_Name]) -> tuple[int, int, str] | None:
+    """Arabic-script clitics and endings: 'والصين', 'بباكستان', 'للصين', 'چینی', 'الصينية'."""
+    word = token.text
+    if not _ARABIC_SCRIPT.match(word) or len(word) < 3:
+        return None
+    for head, body in _prefix_splits(word):
+        for stem in _suffix_stems(body):
+            for candidate in (stem, "ال" + stem, stem[2:] if stem.startswith("ال") else None):
+                if candidate and len(candidate) >= 2 and candidate in table.entries:
+                    # The span keeps the name and its ending, not the leading clitics.
+                    return token.start + len(head), token.end, table.entries[candidate].iso3
+    return None
+
+
+def _prefix_splits(word: str) -> list[tuple[str, str]]:
+    splits = [("", word)]
+    for conj in ("", *_PREFIXES):
+        if conj and not word.startswith(conj):
+            continue
+        rest = word[len(conj) :]
+        if conj:
+            splits.append((conj, rest))
+        for prep in _PREPOSITIONS:
+            if rest.startswith(prep) and len(rest) > 3:
+                splits.append((conj + prep, rest[1:]))
+        if rest.startswith("لل"):  # 'للصين' = ل + الصين with the alif dropped: keep it whole
+            splits.append((conj, "ا" + rest[1:]))
+    return splits
+
+
+def _suffix_stems(word: str, depth: int = 2) -> list[str]:
+    """The word and its stems without up to two endings ('چینیها' -> 'چینی' -> 'چین')."""
+    stems = [word]
+    if depth == 0:
+        return stems
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stems.extend(_suffix_stems(word[: -len(suffix)], depth - 1))
+    return stems
+
+
+def _chinese_pairs(folded: str) -> list[tuple[int, int, str]]:
+    """'中巴经济走廊' names both China and Pakistan, one character each."""
+    spans = []
+    partners = "".join(ZH_PARTNERS)
+    for match in re.finditer(f"中([{partners}])(?![{ZH_NOT_AFTER_PAIR}])", folded):
+        spans.append((match.start(), match.start() + 1, "CHN"))
+        spans.append((match.start(1), match.end(1), ZH_PARTNERS[match.group(1)]))
+    return spans
+
+
+def _to_mentions(spans: list[tuple[int, int, str]], folded: Folded, text: str, offset: int) -> list[CountryMention]:
+    mentions: list[CountryMention] = []
+    taken_until = -1
+    for fstart, fend, iso3 in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if fstart < taken_until:  # overlapping: keep the earlier, longer match
+            continue
+        taken_until = fend
+        s, e = folded.span_to_original(fstart, fend)
+        mentions.append(CountryMention(text[offset + s : offset + e], offset + s, offset + e, iso3))
+    return mentions

@@ -1,0 +1,150 @@
+"""Curated country aliases that CLDR does not give: demonyms, adjectives,
+capitals used as metonyms ('Beijing said ...'), short forms and Chinese
+'side' words ('中方', '巴方').  Keep it small: CLDR covers the country names.
+
+Arabic/Persian/Urdu nisba adjectives ('چینی', 'الصيني', 'الصينية') need no entry:
+`countries` strips those suffixes and the Arabic article before lookup.
+"""
+
+from __future__ import annotations
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "CHN": (
+        "Chinese",
+        "Sino",
+        "PRC",
+        "People's Republic of China",
+        "Beijing",
+        "chinois",
+        "chinoise",
+        "chinois",
+        "chinoises",
+        "Pékin",
+        "sino",
+        "پکن",
+        "جمهوری خلق چین",
+        "بكين",
+        "بيجين",
+        "جمهورية الصين الشعبية",
+        "بیجنگ",
+        "عوامی جمہوریہ چین",
+        "中方",
+        "北京",
+        "中华人民共和国",
+    ),
+    "PAK": (
+        "Pakistani",
+        "Pakistanis",
+        "Islamabad",
+        "pakistanais",
+        "pakistanaise",
+        "pakistanaises",
+        "اسلام آباد",
+        "إسلام آباد",
+        "اسلام اباد",
+        "巴方",
+        "伊斯兰堡",
+        "巴基斯坦伊斯兰共和国",
+    ),
+    "USA": (
+        "American",
+        "Americans",
+        "America",
+        "Washington",
+        "américain",
+        "américaine",
+        "américains",
+        "américaines",
+        "Amérique",
+        "آمریکا",
+        "امریکا",
+        "آمریکایی",
+        "واشنگتن",
+        "أمريكا",
+        "أميركا",
+        "الأمريكي",
+        "الأميركي",
+        "واشنطن",
+        "امریکہ",
+        "امریکی",
+        "美方",
+        "华盛顿",
+    ),
+    "IND": (
+        "Indian",
+        "Indians",
+        "New Delhi",
+        "indien",
+        "indienne",
+        "نئی دہلی",
+        "دهلی نو",
+        "نيودلهي",
+        "印方",
+        "新德里",
+    ),
+    "IRN": (
+        "Iranian",
+        "Iranians",
+        "Tehran",
+        "iranien",
+        "iranienne",
+        "Téhéran",
+        "تهران",
+        "طهران",
+        "伊方",
+        "德黑兰",
+    ),
+    "AFG": ("Afghan", "Afghans", "Kabul", "afghan", "afghane", "Kaboul", "کابل", "كابول", "阿方", "喀布尔"),
+    "RUS": (
+        "Russian",
+        "Russians",
+        "Moscow",
+        "russe",
+        "russes",
+        "Moscou",
+        "مسکو",
+        "موسكو",
+        "ماسکو",
+        "俄方",
+        "莫斯科",
+    ),
+    "SAU": (
+        "Saudi",
+        "Saudis",
+        "Riyadh",
+        "saoudien",
+        "saoudienne",
+        "Riyad",
+        "ریاض",
+        "الرياض",
+        "沙特",
+        "利雅得",
+    ),
+    "GBR": ("British", "Britain", "London", "britannique", "Londres", "لندن", "英方", "伦敦"),
+    "FRA": ("French", "Paris", "français", "française", "پاریس", "باريس", "法方", "巴黎"),
+    "TUR": ("Turkish", "Turkey", "Ankara", "turc", "turque", "Turquie", "آنکارا", "أنقرة", "土方", "安卡拉"),
+    "JPN": ("Japanese", "Tokyo", "japonais", "japonaise", "توکیو", "طوكيو", "日方", "东京"),
+    "ARE": ("Emirati", "UAE", "Abu Dhabi", "émirati", "ابوظبی", "أبوظبي", "阿联酋"),
+    "QAT": ("Qatari", "Doha", "qatari", "qatarie", "دوحه", "الدوحة", "卡塔尔", "多哈"),
+}
+
+# Aliases that are ordinary words in lower case ('us', 'sino'): only in capitals.
+CASE_SENSITIVE = frozenset({"PRC", "UAE", "US", "U.S.", "UK"})
+EXTRA_CASE_SENSITIVE: dict[str, str] = {"US": "USA", "U.S.": "USA", "UK": "GBR", "U.K.": "GBR"}
+
+# Chinese abbreviations in compounds: '中巴' (China-Pakistan), '中美', '中俄'.
+# The first character is China; the second names the partner.
+ZH_PARTNERS: dict[str, str] = {
+    "巴": "PAK",
+    "美": "USA",
+    "俄": "RUS",
+    "印": "IND",
+    "伊": "IRN",
+    "阿": "AFG",
+    "日": "JPN",
+    "英": "GBR",
+    "法": "FRA",
+    "土": "TUR",
+}
+# ... except where the pair starts a common unrelated word.
+ZH_NOT_AFTER_PAIR = "洲东车"  # 中美洲 Central America, 中东 Middle East, 中巴车 minibus

@@ -1,0 +1,558 @@
+"""Date mentions in fa, ar, ur, zh, fr and en, resolved to ISO dates.
+
+Covered: day-month(-year) in the Gregorian, Solar Hijri (jdatetime) and lunar
+Hijri (hijridate) calendars, with digits or ordinal words ('سوم', 'third',
+'premier'); ranges ('from 3 to 5 January', 'از سوم تا پنجم ژانویه ۲۰۲۶',
+'من 3 إلى 5 يناير', '1月3日至5日'); month-year; ISO and Chinese dates;
+weekdays; today/yesterday/tomorrow; 'N days ago' (resolved by dateparser).
+
+Rules (the tests pin each of them down):
+  * A single day has ``date_end = None``; a range or a month has both ends.
+  * A bare year ('۲۰۲۶', '2025–2029') is NOT a date mention: it is too often a
+    plan name, a count or a period, and the record has no field to say 'only
+    the year is known'.  Years in phrases such as 'عام 2026' still serve as
+    context (next rule).
+  * Missing year: with a publication date, the year that puts the date
+    nearest to it (a December article's '5 January' is next year).  Without
+    one, the year written elsewhere in the article ('في عام 2026', or the year
+    of a full date), if exactly one distinct year is written that way; else the
+    mention is kept with ``date_start = None`` (``month``/``day`` still set).
+  * Weekdays: the most recent such weekday on or before the reference date
+    ('last' / 'الماضي' = strictly before, 'next' / 'المقبل' = strictly after).
+    The reference is the publication date, or else the latest day-precise date
+    the article itself mentions (an article is written after what it reports).
+    Arabic 'الاثنين' alone also means 'the two', so it needs 'يوم' before it.
+  * today/yesterday/tomorrow and 'N days ago' need the publication date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+import dateparser
+import hijridate
+import jdatetime
+
+from extractor.mentions import calendars as C
+from extractor.mentions._terms import PhraseTable, alternation, fold_term, tokenize
+from extractor.mentions.numerals import CARDINALS, ZH_NUMERAL, parse_chinese
+from extractor.text.fold import Folded, fold
+
+
+@dataclass(frozen=True)
+class DateMention:
+    text: str
+    start: int
+    end: int
+    date_start: str | None
+    date_end: str | None
+    # Known parts when the year could not be inferred (date_start is None).
+    month: int | None = field(default=None, compare=False)
+    day: int | None = field(default=None, compare=False)
+
+
+_GREGORIAN, _SOLAR, _HIJRI = "gregorian", "solar", "hijri"
+_YEAR_RANGE = {_GREGORIAN: (1900, 2199), _SOLAR: (1300, 1499), _HIJRI: (1350, 1500)}
+
+_CONNECTORS = [
+    "-",
+    "to",
+    "through",
+    "until",
+    "till",
+    "and",
+    "au",
+    "et",
+    "jusqu'au",
+    "تا",
+    "الی",
+    "إلى",
+    "حتى",
+    "و",
+    "سے",
+    "至",
+    "到",
+    "~",
+]
+_STARTERS = ["from", "between", "du", "entre", "از", "من", "بين", "بین"]
+_YEAR_WORDS = ["سال", "عام", "العام", "سنة", "year", "in", "en", "l'an", "année", "برس", "سن"]
+
+# A day number; Arabic glues 'و' (and) to it: 'بين 3 و5 يناير'.
+# Window around each anchor: longer than any date expression on either side.
+_WINDOW = 100
+# Anchors for the numeric patterns (ISO, d/m/y, Chinese) and 'N days ago'.
+_DIGIT_ANCHOR = re.compile(r"\d[-/]\d|\d[年月日号天]|[年月日号天]\d")
+_ANCHOR_EXTRA = ["ago", "jours", "روز", "أيام", "يوما", "يومين", "دن", "天前"]
+_DAYNUM = r"(?<![\d.,_])(?<![^\W\dو])(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er|re|eme|e)?(?!\w)"
+_YEAR = r"(?<![\w.,])\d{4}(?!\d)(?: ?(?:م|ه|ش|ق)(?![^\W\d_]))?"
+
+
+def _alt(terms: Iterable[str]) -> str:
+    return alternation(fold_term(t) for t in terms)
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    patterns: list[tuple[str, str, re.Pattern[str]]]  # (kind, calendar, regex)
+    months: dict[str, dict[str, int]]  # calendar -> folded name -> month
+    days: dict[str, int]  # folded ordinal word -> day
+    weekdays: dict[str, int]
+    before: dict[str, int]
+    after: dict[str, int]
+    day_words: dict[str, int]
+    year_context: re.Pattern[str]
+    ago: list[re.Pattern[str]]
+    anchors: PhraseTable[bool]  # words every date pattern needs: month, weekday, ...
+
+
+def _folded_map(table: dict[str, int]) -> dict[str, int]:
+    return {fold_term(k): v for k, v in table.items()}
+
+
+@lru_cache(maxsize=8)
+def _grammar(lang: str | None) -> _Grammar:
+    langs = C.all_languages(lang)
+    months = {_GREGORIAN: {}, _SOLAR: {}, _HIJRI: {}}  # type: dict[str, dict[str, int]]
+    for each in langs:
+        months[_GREGORIAN].update(_folded_map(C.gregorian_months(each)))
+    if lang in ("fa", None):
+        months[_SOLAR] = _folded_map(C.solar_months())
+    if lang in ("fa", "ar", "ur", None):
+        months[_HIJRI] = _folded_map(C.hijri_months())
+    days: dict[str, int] = {}
+    weekdays: dict[str, int] = {}
+    before: dict[str, int] = {}
+    after: dict[str, int] = {}
+    day_words: dict[str, int] = {}
+    prefixes: list[str] = []
+    for each in langs:
+        days.update(_folded_map(C.ordinals(each)))
+        weekdays.update(_folded_map(C.weekdays(each)))
+        before.update(_folded_map(C.WEEKDAY_MODIFIERS_BEFORE[each]))
+        after.update(_folded_map(C.WEEKDAY_MODIFIERS_AFTER[each]))
+        day_words.update(_folded_map(C.DAY_WORDS[each]))
+        prefixes.extend(C.WEEKDAY_PREFIXES[each])
+
+    day = f"(?:{_DAYNUM}|{alternation(days)})" if days else _DAYNUM
+    conn = _alt(_CONNECTORS)
+    start = _alt(_STARTERS)
+    of = r"(?:(?:of|de|من) )?"
+    patterns: list[tuple[str, str, re.Pattern[str]]] = []
+    for cal, names in months.items():
+        if not names:
+            continue
+        month = alternation(names)
+        y1 = rf"(?:,? (?P<y1>{_YEAR}))?"
+        y2 = rf"(?:,? (?P<y2>{_YEAR}))?"
+        patterns += [
+            (
+                "range",
+                cal,
+                re.compile(
+                    rf"(?:(?:{start}) )?(?P<d1>{day}) (?P<m1>{month}){y1}"
+                    rf" ?(?:{conn}) ?(?P<d2>{day}) (?P<m2>{month}){y2}"
+                ),
+            ),
+            (
+                "range",
+                cal,
+                re.compile(rf"(?:(?:{start}) )?(?P<d1>{day}) ?(?:{conn}) ?(?P<d2>{day}) {of}(?P<m2>{month}){y2}"),
+            ),
+            (
+                "range",
+                cal,
+                re.compile(rf"(?:(?:{start}) )?(?P<m2>{month}) (?P<d1>{_DAYNUM}) ?(?:{conn}) ?(?P<d2>{_DAYNUM}){y2}"),
+            ),
+            ("day", cal, re.compile(rf"(?P<d1>{day}) {of}(?P<m1>{month}){y1}")),
+            ("day", cal, re.compile(rf"(?P<m1>{month}) (?P<d1>{_DAYNUM}){y1}")),
+            ("month", cal, re.compile(rf"(?P<m1>{month}),? (?P<y1>{_YEAR})")),
+        ]
+    patterns += [
+        ("day", _GREGORIAN, re.compile(r"(?<![\d-])(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2})(?![\d-])")),
+        ("day", _GREGORIAN, re.compile(r"(?<![\d/])(?P<d1>\d{1,2})/(?P<m1>\d{1,2})/(?P<y1>\d{4})(?![\d/])")),
+        (
+            "range",
+            _GREGORIAN,
+            re.compile(
+                r"(?:(?P<y2>\d{4})年)?(?P<m1>\d{1,2})月(?P<d1>\d{1,2})[日号]?(?:至|到|-|~)(?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})[日号]"
+            ),
+        ),
+        ("day", _GREGORIAN, re.compile(r"(?:(?P<y1>\d{4})年)?(?P<m1>\d{1,2})月(?P<d1>\d{1,2})[日号]")),
+        ("month", _GREGORIAN, re.compile(r"(?P<y1>\d{4})年(?P<m1>\d{1,2})月(?!\d)")),
+    ]
+    weekday = (
+        rf"(?:(?P<pre>{_alt(prefixes)}) )?(?:(?P<before>{alternation(before)}) ?)?"
+        rf"(?P<wd>{alternation(weekdays)})(?: (?P<after>{alternation(after)}))?(?P<ko> کو)?"
+    )
+    patterns.append(("weekday", _GREGORIAN, re.compile(weekday)))
+    patterns.append(("dayword", _GREGORIAN, re.compile(f"(?P<word>{alternation(day_words)})")))
+    year_context = re.compile(rf"(?:{_alt(_YEAR_WORDS)}) (\d{{4}})(?!\d)|(\d{{4}})年")
+    anchor_words = [*months[_GREGORIAN], *months[_SOLAR], *months[_HIJRI], *weekdays, *day_words]
+    anchor_words += [fold_term(w) for w in _ANCHOR_EXTRA]
+    anchors = PhraseTable(dict.fromkeys(anchor_words, True))
+    return _Grammar(
+        patterns,
+        months,
+        days,
+        weekdays,
+        before,
+        after,
+        day_words,
+        year_context,
+        _ago_patterns(langs),
+        anchors,
+    )
+
+
+def _ago_patterns(langs: tuple[str, ...]) -> list[re.Pattern[str]]:
+    words = sorted(
+        {
+            fold_term(w)
+            for each in langs
+            for w, v in CARDINALS.get(each, {}).items()
+            if isinstance(v, int) and 1 <= v <= 31
+        },
+        key=len,
+        reverse=True,
+    )
+    num = rf"(?P<n>\d{{1,2}}|{'|'.join(map(re.escape, words))})"
+    return [
+        re.compile(rf"(?<!\w){num} days? ago(?!\w)"),
+        re.compile(rf"(?<!\w)il y a {num} jours?(?!\w)"),
+        re.compile(rf"(?<!\w)(?:منذ|قبل) (?:{num} (?:ایام|یوما)|(?P<two>یومین))(?!\w)"),
+        re.compile(rf"(?<!\w){num} (?:روز|دن) (?:پیش|قبل|پهلے)(?!\w)"),
+        re.compile(r"(?P<n>\d{1,2}|[一二三四五六七八九十两]+)天前"),
+    ]
+
+
+# --- matching -------------------------------------------------------------------
+
+
+@dataclass
+class _Candidate:
+    kind: str
+    cal: str
+    fstart: int
+    fend: int
+    parts: dict[str, str | None]
+
+
+def find_dates(
+    text: str, start: int = 0, end: int | None = None, lang: str | None = None, published: date | None = None
+) -> list[DateMention]:
+    """Date mentions in ``text[start:end]`` with offsets into ``text``, sorted by start."""
+    end = len(text) if end is None else end
+    folded = fold(text[start:end])
+    grammar = _grammar(lang)
+    candidates = _non_overlapping(_candidates(folded.text, grammar))
+    context = _context_years(folded.text, grammar, candidates)
+    resolver = _Resolver(grammar, published, context)
+    mentions: list[DateMention] = []
+    for cand in candidates:
+        resolved = resolver.absolute(cand)
+        if resolved is not None:
+            mentions.append(_mention(resolved, cand, folded, text, start))
+    for cand in candidates:
+        if cand.kind == "ago":  # dateparser wants the original wording
+            s, e = folded.span_to_original(cand.fstart, cand.fend)
+            cand.parts["_original"] = text[start + s : start + e]
+    # Weekdays use the latest resolved date as reference when there is no publication date.
+    days = [date.fromisoformat(m.date_end or m.date_start) for m in mentions if m.date_start]
+    reference = published or (max(days) if days else None)
+    for cand in candidates:
+        if cand.kind in ("weekday", "dayword", "ago"):
+            resolved = resolver.relative(cand, reference, lang)
+            if resolved is not None:
+                mentions.append(_mention(resolved, cand, folded, text, start))
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _windows(folded: str, grammar: _Grammar) -> list[tuple[int, int]]:
+    """Stretches of text around anchor words, merged.
+
+    The date regexes are long alternations that would be tried at every
+    character; every pattern contains an anchor (a month or weekday name, a
+    day word, a digit before '-', '/', '年', ...), so they only run near one.
+    A token dictionary finds the anchors in linear time.
+    """
+    spans = _anchor_spans(folded, grammar)
+    spans += [(m.start(), m.end()) for m in _DIGIT_ANCHOR.finditer(folded)]
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        a, b = max(0, a - _WINDOW), min(len(folded), b + _WINDOW)
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _anchor_spans(folded: str, grammar: _Grammar) -> list[tuple[int, int]]:
+    tokens = tokenize(folded)
+    return [(tokens[i].start, tokens[j - 1].end) for i, j, _ in grammar.anchors.scan(folded, tokens)]
+
+
+def _candidates(folded: str, grammar: _Grammar) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    windows = _windows(folded, grammar)
+    for kind, cal, pattern in grammar.patterns:
+        for lo, hi in windows:
+            for match in pattern.finditer(folded, lo, hi):
+                parts = match.groupdict()
+                if kind == "weekday" and not _weekday_ok(parts, grammar):
+                    continue
+                found.append(_Candidate(kind, cal, match.start(), match.end(), parts))
+    for pattern in grammar.ago:
+        for lo, hi in windows:
+            for match in pattern.finditer(folded, lo, hi):
+                parts = {**match.groupdict(), "_text": match.group()}
+                found.append(_Candidate("ago", _GREGORIAN, match.start(), match.end(), parts))
+    return found
+
+
+_ARABIC_MONDAY = fold_term("الاثنين")
+_URDU_WEEKDAYS = {fold_term(w) for w in C.weekdays("ur")}
+_ARABIC_DAY = {fold_term("يوم"), fold_term("في يوم"), fold_term("اليوم")}
+
+
+def _weekday_ok(parts: dict[str, str | None], grammar: _Grammar) -> bool:
+    wd = parts["wd"]
+    if wd == _ARABIC_MONDAY and parts["pre"] not in _ARABIC_DAY:
+        return False  # 'الاثنين' alone is 'the two'
+    # Urdu 'ہفتہ' is also 'week', 'پیر' also 'saint': require 'کو' or 'بروز'.
+    return not (wd in _URDU_WEEKDAYS and wd not in _persian_weekdays() and not (parts["ko"] or parts["pre"]))
+
+
+@lru_cache(maxsize=1)
+def _persian_weekdays() -> frozenset[str]:
+    return frozenset(fold_term(w) for w in C.weekdays("fa"))
+
+
+def _non_overlapping(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Keep the longest match where matches overlap ('از سوم تا پنجم ژانویه' over 'پنجم ژانویه')."""
+    chosen: list[_Candidate] = []
+    for cand in sorted(candidates, key=lambda c: (-(c.fend - c.fstart), c.fstart)):
+        if all(cand.fend <= c.fstart or cand.fstart >= c.fend for c in chosen):
+            chosen.append(cand)
+    return sorted(chosen, key=lambda c: c.fstart)
+
+
+def _context_years(folded: str, grammar: _Grammar, candidates: list[_Candidate]) -> dict[str, set[int]]:
+    years: dict[str, set[int]] = {_GREGORIAN: set(), _SOLAR: set(), _HIJRI: set()}
+    for match in grammar.year_context.finditer(folded):
+        value = int(match.group(1) or match.group(2))
+        for cal, (low, high) in _YEAR_RANGE.items():
+            if low <= value <= high:
+                years[cal].add(value)
+    for cand in candidates:
+        for key in ("y1", "y2"):
+            if cand.parts.get(key):
+                years[cand.cal].add(_year_digits(cand.parts[key]))
+    return years
+
+
+def _year_digits(raw: str | None) -> int:
+    return int((raw or "")[:4])
+
+
+def _mention(
+    resolved: tuple[str | None, str | None, int | None, int | None],
+    cand: _Candidate,
+    folded: Folded,
+    text: str,
+    offset: int,
+) -> DateMention:
+    s, e = folded.span_to_original(cand.fstart, cand.fend)
+    date_start, date_end, month, day = resolved
+    return DateMention(
+        text[offset + s : offset + e],
+        offset + s,
+        offset + e,
+        date_start,
+        date_end,
+        month if date_start is None else None,
+        day if date_start is None else None,
+    )
+
+
+# --- resolution -----------------------------------------------------------------
+
+_Resolved = tuple[str | None, str | None, int | None, int | None]
+
+
+class _Resolver:
+    def __init__(self, grammar: _Grammar, published: date | None, context: dict[str, set[int]]) -> None:
+        self.grammar = grammar
+        self.published = published
+        self.context = context
+
+    def _month(self, cal: str, raw: str | None) -> int | None:
+        if raw is None:
+            return None
+        return int(raw) if raw.isdigit() else self.grammar.months[cal].get(raw)
+
+    def _day(self, raw: str | None) -> int | None:
+        if raw is None:
+            return None
+        digits = re.match(r"\d+", raw)
+        return int(digits.group()) if digits else self.grammar.days.get(raw)
+
+    def absolute(self, cand: _Candidate) -> _Resolved | None:
+        if cand.kind not in ("day", "range", "month"):
+            return None
+        p, cal = cand.parts, cand.cal
+        m2 = self._month(cal, p.get("m2"))
+        m1 = self._month(cal, p.get("m1")) or m2
+        d1, d2 = self._day(p.get("d1")), self._day(p.get("d2"))
+        y2 = _year_digits(p["y2"]) if p.get("y2") else None
+        y1 = _year_digits(p["y1"]) if p.get("y1") else None
+        if m1 is None or not 1 <= m1 <= 12:
+            return None
+        low, high = _YEAR_RANGE[cal]
+        if any(y is not None and not low <= y <= high for y in (y1, y2)):
+            return None
+        if cand.kind == "month":
+            assert y1 is not None
+            first = _to_gregorian(cal, y1, m1, 1)
+            last = _to_gregorian(cal, y1, m1, _month_length(cal, y1, m1))
+            return (first.isoformat(), last.isoformat(), None, None) if first and last else None
+        if d1 is None:
+            return None
+        if cand.kind == "range":
+            m2 = m2 or m1
+            if y1 is None and y2 is not None:
+                y1 = y2 - 1 if (m1, d1) > (m2, d2 or 0) else y2
+            if y1 is None:
+                y1 = self._infer_year(cal, m1, d1)
+            if y2 is None and y1 is not None:
+                y2 = y1 + 1 if (m1, d1) > (m2, d2 or 0) else y1
+            if y1 is None or y2 is None or d2 is None:
+                return (None, None, m1, d1)
+            first, last = _to_gregorian(cal, y1, m1, d1), _to_gregorian(cal, y2, m2, d2)
+            if first is None or last is None or last < first:
+                return None
+            return first.isoformat(), last.isoformat(), None, None
+        year = y1 if y1 is not None else self._infer_year(cal, m1, d1)
+        if year is None:
+            return (
+                (None, None, m1, d1) if _to_gregorian(cal, 2000 if cal == _GREGORIAN else low + 100, m1, d1) else None
+            )
+        day = _to_gregorian(cal, year, m1, d1)
+        return (day.isoformat(), None, None, None) if day else None
+
+    def _infer_year(self, cal: str, month: int, day: int) -> int | None:
+        if self.published is not None:
+            base = _year_of(cal, self.published)
+            options = [(y, _to_gregorian(cal, y, month, day)) for y in (base - 1, base, base + 1)]
+            valid = [(abs((d - self.published).days), -d.toordinal(), y) for y, d in options if d]
+            return min(valid)[2] if valid else None
+        years = self.context[cal]
+        return next(iter(years)) if len(years) == 1 else None
+
+    def relative(self, cand: _Candidate, reference: date | None, lang: str | None) -> _Resolved | None:
+        p = cand.parts
+        if cand.kind == "weekday":
+            if reference is None:
+                return (None, None, None, None)
+            target = self.grammar.weekdays[p["wd"] or ""]
+            direction = self.grammar.before.get(p.get("before") or "", self.grammar.after.get(p.get("after") or "", 0))
+            return _weekday(reference, target, direction).isoformat(), None, None, None
+        if self.published is None:
+            return (None, None, None, None)
+        if cand.kind == "dayword":
+            offset = self.grammar.day_words[p["word"] or ""]
+            return (self.published + timedelta(days=offset)).isoformat(), None, None, None
+        return self._ago(cand, lang)
+
+    def _ago(self, cand: _Candidate, lang: str | None) -> _Resolved | None:
+        """'N days ago': our layer reads the number (also spelled out, which
+        dateparser cannot: 'دو روز پیش'), dateparser does the calendar arithmetic
+        in the article's language."""
+        assert self.published is not None
+        raw = cand.parts.get("n")
+        count = 2 if cand.parts.get("two") else _count(raw)
+        if count is None or raw is None and not cand.parts.get("two"):
+            return None
+        # dateparser gets the ORIGINAL wording (folding breaks e.g. Urdu 'پہلے')
+        # with the count written in ASCII digits.
+        phrase = _with_ascii_count(cand.parts["_original"] or "", count)
+        base = datetime(self.published.year, self.published.month, self.published.day)
+        parsed = dateparser.parse(
+            phrase,
+            languages=[lang] if lang else None,
+            settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past"},
+        )
+        return (parsed.date().isoformat(), None, None, None) if parsed else None
+
+
+def _with_ascii_count(phrase: str, count: int) -> str:
+    """Replace the first number (digits of any script, a Chinese numeral or a
+    spelled-out word) in ``phrase`` by ASCII digits."""
+    digits = re.search(r"\d+", phrase)
+    if digits:
+        return phrase[: digits.start()] + str(count) + phrase[digits.end() :]
+    chinese = ZH_NUMERAL.search(phrase)
+    if chinese:
+        return phrase[: chinese.start()] + str(count) + phrase[chinese.end() :]
+    words = phrase.split(" ")
+    for index, word in enumerate(words):
+        if _count(fold_term(word)) == count:
+            words[index] = str(count)
+            break
+    return " ".join(words)
+
+
+def _count(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    if raw.isdigit():
+        return int(raw)
+    if ZH_NUMERAL.fullmatch(raw):
+        return parse_chinese(raw)
+    for each in C.LANGUAGES:
+        for word, value in CARDINALS.get(each, {}).items():
+            if fold_term(word) == raw and isinstance(value, int):
+                return value
+    return None
+
+
+def _weekday(reference: date, target: int, direction: int) -> date:
+    back = (reference.weekday() - target) % 7
+    if direction < 0:
+        return reference - timedelta(days=back or 7)
+    if direction > 0:
+        return reference + timedelta(days=(target - reference.weekday()) % 7 or 7)
+    return reference - timedelta(days=back)
+
+
+def _year_of(cal: str, day: date) -> int:
+    if cal == _SOLAR:
+        return jdatetime.date.fromgregorian(date=day).year
+    if cal == _HIJRI:
+        return hijridate.Gregorian(day.year, day.month, day.day).to_hijri().year
+    return day.year
+
+
+def _to_gregorian(cal: str, year: int, month: int, day: int) -> date | None:
+    try:
+        if cal == _SOLAR:
+            return jdatetime.date(year, month, day).togregorian()
+        if cal == _HIJRI:
+            g = hijridate.Hijri(year, month, day).to_gregorian()
+            return date(g.year, g.month, g.day)
+        return date(year, month, day)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _month_length(cal: str, year: int, month: int) -> int:
+    if cal == _SOLAR:
+        return 31 if month <= 6 else 30 if month < 12 or jdatetime.date(year, 1, 1).isleap() else 29
+    if cal == _HIJRI:
+        return hijridate.Hijri(year, month, 1).month_length()
+    return calendar.monthrange(year, month)[1]

@@ -1,0 +1,497 @@
+"""Money amounts with a currency, in fa, ar, ur, zh, fr and en.
+
+Grammar, on folded tokens (see `_terms`):
+
+    [qualifier] [prefix currency] AMOUNT [of/de] [currency] [post-qualifier]
+
+AMOUNT is digits or number words, with scale words ('30 میلیارد',
+'twenty-five billion', 'ایک ارب 10 کروڑ', '16.2亿', 'ثلاثة مليارات').
+A money mention needs a currency: a bare number (a year, a count, a phone
+number, a percentage) is never money.  One exception, for the common
+'28 milliards de USD (sur un total de 46 milliards)': an amount with a scale
+word and no currency inherits the currency of a money mention earlier in the
+same sentence, when it is closed by punctuation (so '... $5bn and 20 thousand
+jobs' does not turn the jobs into dollars).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from functools import lru_cache
+from typing import Literal
+
+from extractor.mentions import numerals as N
+from extractor.mentions._terms import PhraseTable, Token, fold_term, joinable, tokenize
+from extractor.mentions.currencies import LANGUAGES, Currency, currency_table
+from extractor.text.fold import Folded, fold
+
+Qualifier = Literal["exact", "more_than", "less_than", "about", "up_to"]
+
+# Qualifiers written before the amount.
+_PRE: dict[str, dict[str, Qualifier]] = {
+    "en": {
+        **dict.fromkeys(
+            [
+                "more than",
+                "over",
+                "above",
+                "in excess of",
+                "upwards of",
+                "at least",
+                "no less than",
+                "not less than",
+            ],
+            "more_than",
+        ),
+        **dict.fromkeys(
+            [
+                "about",
+                "around",
+                "approximately",
+                "approx.",
+                "roughly",
+                "nearly",
+                "almost",
+                "some",
+                "close to",
+                "an estimated",
+                "estimated",
+            ],
+            "about",
+        ),
+        **dict.fromkeys(["up to", "as much as", "as high as", "at most"], "up_to"),
+        **dict.fromkeys(["less than", "under", "below", "fewer than"], "less_than"),
+    },
+    "fr": {
+        **dict.fromkeys(["plus de", "plus d'", "au moins", "pas moins de", "au-delà de", "plus de de"], "more_than"),
+        **dict.fromkeys(
+            ["environ", "près de", "quelque", "autour de", "presque", "approximativement", "pratiquement"],
+            "about",
+        ),
+        **dict.fromkeys(["jusqu'à", "jusqu'à hauteur de", "à hauteur de"], "up_to"),
+        **dict.fromkeys(["moins de", "moins d'"], "less_than"),
+    },
+    "fa": {
+        **dict.fromkeys(["بیش از", "بیشتر از", "افزون بر", "دست کم", "حداقل"], "more_than"),
+        **dict.fromkeys(["حدود", "حدودا", "حدوداً", "نزدیک به", "تقریبا", "تقریباً", "قریب به", "در حدود"], "about"),
+        **dict.fromkeys(["تا", "حداکثر", "تا سقف"], "up_to"),
+        **dict.fromkeys(["کمتر از"], "less_than"),
+    },
+    "ar": {
+        **dict.fromkeys(
+            [
+                "أكثر من",
+                "ما يزيد على",
+                "ما يزيد عن",
+                "يزيد على",
+                "يزيد عن",
+                "أزيد من",
+                "ما لا يقل عن",
+                "لا يقل عن",
+                "أكثر من",
+            ],
+            "more_than",
+        ),
+        **dict.fromkeys(
+            [
+                "حوالي",
+                "حوالى",
+                "نحو",
+                "قرابة",
+                "زهاء",
+                "ما يقارب",
+                "يقارب",
+                "تقريبا",
+                "تقريباً",
+                "ما يناهز",
+                "يناهز",
+            ],
+            "about",
+        ),
+        **dict.fromkeys(["حتى", "ما يصل إلى", "يصل إلى", "تصل إلى"], "up_to"),
+        **dict.fromkeys(["أقل من"], "less_than"),
+    },
+    "ur": {
+        **dict.fromkeys(["تقریباً", "تقریبا", "لگ بھگ", "قریب", "کم و بیش"], "about"),
+    },
+    "zh": {
+        **dict.fromkeys(["超过", "超", "逾", "多于", "高于", "不少于", "至少"], "more_than"),
+        **dict.fromkeys(["约", "大约", "约合", "近", "将近", "接近", "大概"], "about"),
+        **dict.fromkeys(["最多", "高达", "多达"], "up_to"),
+        **dict.fromkeys(["不到", "不足", "少于", "低于"], "less_than"),
+    },
+}
+# Qualifiers written after the currency: '5 ارب ڈالر سے زائد', '30亿美元以上'.
+_POST: dict[str, dict[str, Qualifier]] = {
+    "ur": {
+        "سے زائد": "more_than",
+        "سے زیادہ": "more_than",
+        "سے کم": "less_than",
+        "تک": "up_to",
+        "کے قریب": "about",
+    },
+    "zh": {"以上": "more_than", "左右": "about", "以下": "less_than"},
+}
+# Words between amount and currency: '28 milliards de USD', "millions d'euros".
+_OF: dict[str, set[str]] = {"fr": {"de", "d'"}, "en": {"of"}}
+
+_SENTENCE_END = re.compile(r"[.!?؟。！？\n]")
+_CLOSERS = set(")]}.,;:!?،؛。，；)")
+_INHERIT_WINDOW = 120  # characters between the two amounts
+
+
+class Kind(Enum):
+    NUM = "num"
+    HUNDRED = "hundred"
+    SCALE = "scale"
+    JOIN = "join"
+    MORE = "more"
+    OF = "of"
+    PRE = "pre"
+    POST = "post"
+    CUR = "cur"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    kind: Kind
+    value: Decimal | None = None
+    word: bool = False  # a spelled-out number (may add to another: 'twenty-five')
+    scaled: bool = False  # a number that carries its own scale ('三十亿')
+    bare: str | None = None  # scale usable without a number (numerals.BARE / DUAL)
+    before_scale_only: bool = False  # English 'a' in 'a billion'
+    qualifier: Qualifier | None = None
+    currency: Currency | None = None
+
+
+@dataclass(frozen=True)
+class _Lexeme:
+    entry: _Entry
+    start: int  # folded offsets
+    end: int
+
+
+@dataclass(frozen=True)
+class MoneyMention:
+    text: str
+    start: int
+    end: int
+    amount: int | float
+    currency: str
+    qualifier: Qualifier
+
+
+def _langs(lang: str | None) -> tuple[str, ...]:
+    # English last, so that with an unknown language 'billion' means 10^9.
+    return (lang,) if lang in LANGUAGES else ("fr", "fa", "ar", "ur", "zh", "en")
+
+
+@lru_cache(maxsize=8)
+def _table(lang: str | None) -> PhraseTable[_Entry]:
+    entries: dict[str, _Entry] = {}
+
+    def put(term: str, entry: _Entry) -> None:
+        entries[fold_term(term)] = entry
+
+    for each in _langs(lang):
+        for word, value in N.CARDINALS.get(each, {}).items():
+            put(word, _Entry(Kind.NUM, Decimal(str(value)), word=True))
+        for word in N.ONE_BEFORE_SCALE.get(each, ()):
+            put(word, _Entry(Kind.NUM, Decimal(1), word=True, before_scale_only=True))
+        for word in N.HUNDREDS.get(each, ()):
+            put(word, _Entry(Kind.HUNDRED, Decimal(100), word=True))
+        for word, (value, bare) in N.SCALES.get(each, {}).items():
+            if each != "zh":  # Chinese scales are read as numeral runs
+                put(word, _Entry(Kind.SCALE, Decimal(int(value)), bare=bare))
+        for word in N.JOINERS.get(each, ()):
+            put(word, _Entry(Kind.JOIN))
+        for word in N.MORE_INSIDE.get(each, ()):
+            put(word, _Entry(Kind.MORE))
+        for word in _OF.get(each, ()):
+            put(word, _Entry(Kind.OF))
+        for word, qualifier in _PRE.get(each, {}).items():
+            put(word, _Entry(Kind.PRE, qualifier=qualifier))
+        for word, qualifier in _POST.get(each, {}).items():
+            put(word, _Entry(Kind.POST, qualifier=qualifier))
+    for term, currency in currency_table(lang).items():
+        entries[term] = _Entry(Kind.CUR, currency=currency)
+    return PhraseTable(entries)
+
+
+def _lex(folded: str, lang: str | None) -> list[_Lexeme]:
+    table = _table(lang)
+    tokens = tokenize(folded)
+    out: list[_Lexeme] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.text[0].isdigit():
+            end, text = _merge_digit_groups(folded, tokens, index, lang)
+            out.append(_Lexeme(_Entry(Kind.NUM, N.parse_digits(text)), token.start, tokens[end - 1].end))
+            index = end
+            continue
+        if N.ZH_NUMERAL.fullmatch(token.text):
+            end = index + 1
+            while (
+                end < len(tokens)
+                and N.ZH_NUMERAL.fullmatch(tokens[end].text)
+                and tokens[end].start == tokens[end - 1].end
+            ):
+                end += 1
+            run = folded[token.start : tokens[end - 1].end]
+            out.append(_Lexeme(_chinese_entry(run), token.start, tokens[end - 1].end))
+            index = end
+            continue
+        hit = table.match_at(folded, tokens, index)
+        if hit is None:
+            out.append(_Lexeme(_Entry(Kind.OTHER), token.start, token.end))
+            index += 1
+        else:
+            used, entry = hit
+            out.append(_Lexeme(entry, token.start, tokens[index + used - 1].end))
+            index += used
+    return out
+
+
+def _merge_digit_groups(folded: str, tokens: list[Token], index: int, lang: str | None) -> tuple[int, str]:
+    """French writes '28 000 000': glue 3-digit groups that follow a 1-3 digit head."""
+    end = index + 1
+    head = tokens[index].text
+    if lang in ("fr", None) and head.isdigit() and len(head) <= 3:
+        while (
+            end < len(tokens)
+            and len(tokens[end].text) == 3
+            and tokens[end].text.isdigit()
+            and folded[tokens[end - 1].end : tokens[end].start] == " "
+        ):
+            end += 1
+    return end, folded[tokens[index].start : tokens[end - 1].end]
+
+
+def _chinese_entry(run: str) -> _Entry:
+    if all(char in "百千万亿" for char in run):
+        value = 1
+        for char in run:
+            value *= {"百": 100, "千": 1000, "万": 10**4, "亿": 10**8}[char]
+        return _Entry(Kind.SCALE, Decimal(value))
+    return _Entry(Kind.NUM, Decimal(N.parse_chinese(run)), scaled=any(c in "万亿" for c in run))
+
+
+@dataclass(frozen=True)
+class _Amount:
+    value: Decimal
+    end: int  # index of the first lexeme after the amount
+    has_scale: bool
+    more: bool
+
+
+def _parse_amount(lexemes: list[_Lexeme], first: int, folded: str) -> _Amount | None:
+    """Longest valid amount starting at ``lexemes[first]``.
+
+    Groups are 'number scale' pairs summed in decreasing order ('ایک ارب 10
+    کروڑ' = 10^9 + 10^8); consecutive rising scales multiply ('万亿',
+    'هزار میلیارد').  A snapshot is kept after each valid prefix so that a
+    trailing joiner or a rising second group ('5 million and 10 million') is
+    left out instead of spoiling the whole amount.
+    """
+    terms: list[Decimal] = []
+    current: Decimal | None = None
+    current_word = False
+    last_scale = Decimal(0)
+    prev: Kind | None = None
+    has_scale = more = False
+    best: _Amount | None = None
+    index = first
+    while index < len(lexemes):
+        lex = lexemes[index]
+        entry = lex.entry
+        if index > first and not _adjacent(folded, lexemes[index - 1], lex):
+            break
+        if entry.kind is Kind.NUM:
+            if current is None and (prev is None or prev in (Kind.JOIN, Kind.SCALE)):
+                if entry.before_scale_only and not _next_is(lexemes, index, folded, Kind.SCALE):
+                    break
+                if prev is Kind.SCALE and not entry.word and lexemes[index - 1].entry.bare == N.DUAL:
+                    break
+                current, current_word = entry.value, entry.word
+                has_scale = has_scale or entry.scaled
+            elif (
+                current is not None
+                and entry.word
+                and current_word
+                and prev in (Kind.NUM, Kind.JOIN, Kind.HUNDRED)
+                and N.places_disjoint(float(current), float(entry.value))
+            ):
+                current += entry.value
+            else:
+                break
+        elif entry.kind is Kind.HUNDRED:
+            if current is None and prev is not None and prev is not Kind.JOIN:
+                break
+            current = (current or Decimal(1)) * 100
+            current_word = True
+        elif entry.kind is Kind.SCALE:
+            if prev is Kind.SCALE and terms and entry.value > last_scale:
+                terms[-1] *= entry.value
+            elif current is not None:
+                terms.append(current * entry.value)
+                current = None
+            elif entry.bare and prev in (None, Kind.JOIN):
+                terms.append(entry.value * (2 if entry.bare == N.DUAL else 1))
+            else:
+                break
+            if len(terms) >= 2 and terms[-1] >= terms[-2]:
+                break
+            last_scale = entry.value
+            has_scale = True
+        elif entry.kind is Kind.JOIN:
+            if prev not in (Kind.NUM, Kind.SCALE, Kind.HUNDRED):
+                break
+            prev = Kind.JOIN
+            index += 1
+            continue
+        elif entry.kind is Kind.MORE and prev is Kind.NUM:
+            more = True
+        else:
+            break
+        prev = entry.kind
+        index += 1
+        # A plain digit number trailing a scale group ('1 billion 10') is not
+        # part of the amount; spelled-out remainders are ('one thousand five hundred').
+        if current is not None and terms and not current_word:
+            continue
+        if current is not None and terms and current >= terms[-1]:
+            continue
+        best = _Amount(sum(terms, Decimal(0)) + (current or 0), index, has_scale, more)
+    return best
+
+
+def _adjacent(folded: str, left: _Lexeme, right: _Lexeme) -> bool:
+    return joinable(folded, Token("", left.start, left.end), Token("", right.start, right.end))
+
+
+def _next_is(lexemes: list[_Lexeme], index: int, folded: str, kind: Kind) -> bool:
+    return (
+        index + 1 < len(lexemes)
+        and lexemes[index + 1].entry.kind is kind
+        and _adjacent(folded, lexemes[index], lexemes[index + 1])
+    )
+
+
+def find_money(text: str, start: int = 0, end: int | None = None, lang: str | None = None) -> list[MoneyMention]:
+    """Money mentions in ``text[start:end]``, with offsets into ``text``."""
+    end = len(text) if end is None else end
+    folded = fold(text[start:end])
+    lexemes = _lex(folded.text, lang)
+    found: list[MoneyMention] = []
+    index = 0
+    while index < len(lexemes):
+        mention, next_index = _money_at(lexemes, index, folded, text, start, found)
+        if mention is None:
+            index += 1
+        else:
+            found.append(mention)
+            index = next_index
+    return found
+
+
+def _money_at(
+    lexemes: list[_Lexeme], index: int, folded: Folded, text: str, offset: int, found: list[MoneyMention]
+) -> tuple[MoneyMention | None, int]:
+    f = folded.text
+    qualifier: Qualifier | None = None
+    currency: Currency | None = None
+    first = index
+    if (
+        lexemes[index].entry.kind is Kind.PRE
+        and index + 1 < len(lexemes)
+        and _adjacent(f, lexemes[index], lexemes[index + 1])
+    ):
+        qualifier = lexemes[index].entry.qualifier
+        index += 1
+    lex = lexemes[index]
+    if (
+        lex.entry.kind is Kind.CUR
+        and lex.entry.currency is not None
+        and lex.entry.currency.prefix
+        and _code_ok(lex, folded, text, offset)
+        and _next_is(lexemes, index, f, Kind.NUM)
+    ):
+        currency = lex.entry.currency
+        index += 1
+    amount = _parse_amount(lexemes, index, f)
+    if amount is None:
+        return None, first + 1
+    last = amount.end - 1
+    after = amount.end
+    if currency is None:
+        probe = after
+        if (
+            probe < len(lexemes)
+            and lexemes[probe].entry.kind is Kind.OF
+            and _adjacent(f, lexemes[probe - 1], lexemes[probe])
+        ):
+            probe += 1
+        if probe < len(lexemes) and _is_suffix_currency(lexemes, probe, folded, text, offset):
+            currency = lexemes[probe].entry.currency
+            last, after = probe, probe + 1
+    if after < len(lexemes) and lexemes[after].entry.kind is Kind.POST and _adjacent(f, lexemes[last], lexemes[after]):
+        qualifier = qualifier or lexemes[after].entry.qualifier
+        last, after = after, after + 1
+    if amount.more and qualifier is None:
+        qualifier = "more_than"
+    start, end = folded.span_to_original(lexemes[first].start, lexemes[last].end)
+    start, end = start + offset, end + offset
+    if currency is None:
+        currency = _inherited(found, amount, start, end, text)
+        if currency is None:
+            return None, first + 1
+    value = amount.value * currency.factor
+    return (
+        MoneyMention(
+            text=text[start:end],
+            start=start,
+            end=end,
+            amount=int(value) if value == value.to_integral_value() else float(value),
+            currency=currency.code,
+            qualifier=qualifier or "exact",
+        ),
+        after,
+    )
+
+
+def _code_ok(lex: _Lexeme, folded: Folded, text: str, offset: int) -> bool:
+    """ISO codes count only in capitals: 'USD 5 billion', not 'all 5 of them'."""
+    assert lex.entry.currency is not None
+    if not lex.entry.currency.upper:
+        return True
+    start, end = folded.span_to_original(lex.start, lex.end)
+    return text[offset + start : offset + end].isupper()
+
+
+def _is_suffix_currency(lexemes: list[_Lexeme], index: int, folded: Folded, text: str, offset: int) -> bool:
+    lex = lexemes[index]
+    if lex.entry.kind is not Kind.CUR or not _adjacent(folded.text, lexemes[index - 1], lex):
+        return False
+    if not _code_ok(lex, folded, text, offset):
+        return False
+    # A prefix currency right before a number belongs to that number: in
+    # '2026 $5bn' the '$' is not the currency of 2026.
+    return not (lex.entry.currency and lex.entry.currency.prefix and _next_is(lexemes, index, folded.text, Kind.NUM))
+
+
+def _inherited(found: list[MoneyMention], amount: _Amount, start: int, end: int, text: str) -> Currency | None:
+    if not found or not amount.has_scale:
+        return None
+    previous = found[-1]
+    between = text[previous.end : start]
+    if len(between) > _INHERIT_WINDOW or _SENTENCE_END.search(between):
+        return None
+    rest = text[end:].lstrip()
+    if rest and rest[0] not in _CLOSERS:
+        return None
+    return Currency(previous.currency)

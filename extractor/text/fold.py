@@ -1,0 +1,146 @@
+"""Fold text for matching, keeping an exact map back to the original offsets.
+
+Folding is done one original character at a time, so every folded character
+knows which original character produced it.  This matters because NFKC and case
+folding change lengths ('ﷺ' expands to many letters, 'ß' becomes 'ss') and
+because removed characters (ZWNJ, harakat, bidi marks) leave no trace.
+
+What folding does, per character:
+  * NFKC, case folding, then NFKD and removal of every combining mark.  This
+    drops Arabic harakat (fatha, shadda, ...), the hamza carried by أ إ ؤ ئ
+    (so they become ا و ی), and Latin accents ('é' -> 'e'), which makes
+    matching accent-insensitive in French as well.
+  * Arabic/Urdu letter variants unified to one Persian form (see `_LETTERS`).
+  * Format characters (Unicode category Cf) removed: ZWNJ, ZWJ, LRM, RLM, ALM,
+    LRE..PDF, LRI..PDI, BOM, soft hyphen, and tatweel.
+  * Digits of every script -> ASCII; Arabic separators ٬ ٫ -> ',' '.'.
+  * Dashes -> '-', typographic quotes -> '"' or "'", Arabic punctuation -> ASCII.
+  * Runs of whitespace -> one ' ' (or no space at all with ``spaces=False``,
+    the variant used to match 'گفت و گو' against 'گفتوگو').
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Letter variants folded to a single form.  Persian forms win because most of
+# our Arabic-script input is Persian; the choice is arbitrary but must be
+# consistent.  Hamza-carrying letters are handled by mark removal already.
+_LETTERS = {
+    "\u064a": "\u06cc",  # ي Arabic yeh -> ی
+    "\u0649": "\u06cc",  # ى alef maksura -> ی
+    "\u0643": "\u06a9",  # ك Arabic kaf -> ک
+    "\u06aa": "\u06a9",  # ڪ swash kaf -> ک
+    "\u0629": "\u0647",  # ة teh marbuta -> ه
+    "\u06c3": "\u0647",  # ۃ Urdu teh marbuta goal -> ه
+    "\u06c1": "\u0647",  # ہ Urdu heh goal -> ه
+    "\u06be": "\u0647",  # ھ heh doachashmee -> ه
+    "\u06d5": "\u0647",  # ە ae -> ه (also what ۀ decomposes to)
+    "\u0671": "\u0627",  # ٱ alef wasla -> ا
+    "\u0672": "\u0627",
+    "\u0673": "\u0627",
+    "\u0621": "",  # standalone hamza ء: often present or absent at will
+    "\u066a": "%",  # ٪ Arabic percent sign
+    "\u060c": ",",  # ، Arabic comma
+    "\u061b": ";",  # ؛ Arabic semicolon
+    "\u061f": "?",  # ؟ Arabic question mark
+    "\u066b": ".",  # ٫ Arabic decimal separator
+    "\u066c": ",",  # ٬ Arabic thousands separator
+    "\u06d4": ".",  # ۔ Urdu full stop
+    "\u0640": "",  # ـ tatweel (category Lm, so not caught by the Cf rule)
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u2032": "'",
+}
+
+
+def _step(char: str) -> str:
+    """One pass of the per-character pipeline."""
+    out = []
+    for ch in unicodedata.normalize("NFKC", char).casefold():
+        for piece in unicodedata.normalize("NFKD", ch):
+            category = unicodedata.category(piece)
+            if category in ("Mn", "Me", "Cf"):
+                continue
+            if category == "Nd":
+                out.append(str(unicodedata.decimal(piece)))
+            elif category == "Pd":
+                out.append("-")
+            elif piece.isspace():
+                out.append(" ")
+            else:
+                out.append(_LETTERS.get(piece, piece))
+    # Recompose what NFKD split and no mark removal touched (e.g. Hangul).
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+@lru_cache(maxsize=65536)
+def fold_char(char: str) -> str:
+    """Fold one character; iterated to a fixed point so that folding is idempotent."""
+    result = _step(char)
+    for _ in range(4):
+        again = "".join(_step(c) for c in result)
+        if again == result:
+            break
+        result = again
+    return result
+
+
+@dataclass(frozen=True)
+class Folded:
+    """A folded string plus, per folded character, where it came from.
+
+    ``origin[j]`` is the offset of the original character that produced folded
+    character ``j``; ``origin[len(text)]`` is ``len(original)``.  ``ends[j]`` is
+    the end offset of that original character (``origin[j] + 1``), kept so that
+    spans never swallow characters dropped after their last character.
+    """
+
+    text: str
+    origin: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def span_to_original(self, fstart: int, fend: int) -> tuple[int, int]:
+        """Map a folded span [fstart, fend) to the smallest original span producing it."""
+        if not 0 <= fstart <= fend <= len(self.text):
+            raise ValueError(f"span ({fstart}, {fend}) outside folded text of length {len(self.text)}")
+        start = self.origin[fstart]
+        if fstart == fend:
+            return start, start
+        return start, self.ends[fend - 1]
+
+
+def fold(text: str, *, spaces: bool = True) -> Folded:
+    """Fold ``text`` for matching (see module docstring); pure and idempotent.
+
+    With ``spaces=False`` every whitespace is dropped, so that word splits that
+    differ only by spacing ('گفت و گو' / 'گفتوگو') compare equal.
+    """
+    chars: list[str] = []
+    origin: list[int] = []
+    ends: list[int] = []
+    last_space = False
+    for index, char in enumerate(text):
+        # Fast path for plain ASCII, where folding is just lower-casing.
+        ascii_plain = char.isascii() and (char.isalnum() or char in ",.-$%")
+        folded = char.lower() if ascii_plain else fold_char(char)
+        for piece in folded:
+            if piece == " ":
+                if last_space or not spaces:
+                    continue
+                last_space = True
+            else:
+                last_space = False
+            chars.append(piece)
+            origin.append(index)
+            ends.append(index + 1)
+    origin.append(len(text))
+    return Folded("".join(chars), tuple(origin), tuple(ends))
