@@ -183,7 +183,7 @@ class ModelClient:
             if answer is not None:
                 note = "re-asks exhausted on quotes not found in the article; kept the last answer"
                 return Outcome(answer, meter.usage(), notes=[note])
-            return Outcome(None, meter.usage(), ErrorInfo(kind="validation", message=_short(cause)))
+            return Outcome(None, meter.usage(), ErrorInfo(kind="validation", message=_validation_summary(cause)))
         # Unparseable or non-JSON answers on every attempt.
         return Outcome(None, meter.usage(), ErrorInfo(kind="model", message=_short(cause or exc)))
 
@@ -237,6 +237,12 @@ def _api_message(exc: openai.APIError) -> str:
     status = getattr(exc, "status_code", None)
     prefix = f"HTTP {status}: " if status else ""
     return _short(f"{prefix}{exc.message}" if hasattr(exc, "message") else str(exc))
+
+
+def _validation_summary(exc: ValidationError) -> str:
+    """Pydantic's report without its URLs and input dumps: where, and what was wrong."""
+    problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+    return _short(f"the answer failed validation after every re-ask: {'; '.join(problems)}")
 
 
 def _short(exc: object, limit: int = 500) -> str:

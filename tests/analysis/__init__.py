@@ -1,0 +1,1 @@
+"""Tests of the analysis commands: eval, diff, merge, report, export."""
