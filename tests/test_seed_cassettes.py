@@ -8,6 +8,10 @@ Re-record cassettes and goldens (needs the model; see README):
     EXTRACTOR_RECORD=1 pytest tests/test_seed_cassettes.py --record-mode=rewrite
 By default that records the embedded local model; set EXTRACTOR_RECORD_BASE_URL
 and EXTRACTOR_RECORD_MODEL to record a model behind an OpenAI-compatible URL.
+
+After a change to what happens *after* the model (grounding, normalization),
+rewrite only the goldens from the existing cassettes, then review the diff:
+    EXTRACTOR_UPDATE_GOLDEN=1 pytest tests/test_seed_cassettes.py
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from schemas import ArticleResult
 from tests.conftest import DUMMY_API_KEY, REPO
 
 RECORDING = os.environ.get("EXTRACTOR_RECORD") == "1"
+UPDATING = RECORDING or os.environ.get("EXTRACTOR_UPDATE_GOLDEN") == "1"
 MODEL_CARD = REPO / "tests" / "cassettes" / "seed_model.json"
 GOLDEN = REPO / "tests" / "golden" / "seeds"
 SEED_IDS = ["000_c22ab6cdf68cea9e", "001_8da5f88bb0eafb19"]
@@ -74,7 +79,7 @@ def test_seed_replays_to_its_golden_result(
     monkeypatch.chdir(REPO)  # source.path is recorded relative to the repository
     result = run_seed(seed_id, endpoint).model_dump(mode="json")
     golden_path = GOLDEN / f"{seed_id}.json"
-    if RECORDING:
+    if UPDATING:
         golden_path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     golden = json.loads(golden_path.read_text(encoding="utf-8"))
 
