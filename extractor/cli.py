@@ -8,11 +8,11 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from extractor.commands import diff, evaluate, export, merge, report, schema, validate
+from extractor.commands import diff, evaluate, export, mentions, merge, report, schema, validate
 from extractor.commands import run as run_command
 from extractor.errors import UserError
 
-COMMANDS: tuple[ModuleType, ...] = (run_command, validate, schema, evaluate, diff, merge, report, export)
+COMMANDS: tuple[ModuleType, ...] = (run_command, validate, schema, mentions, evaluate, diff, merge, report, export)
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130

@@ -35,6 +35,7 @@ from tenacity import (
 )
 
 from extractor.backends import Endpoint
+from extractor.rate_limit import RateLimits
 from schemas import QUOTE_CHECK, ArticleEvents, ErrorInfo, Usage
 
 # Status codes worth sending again: the same set the openai client retries itself.
@@ -85,6 +86,7 @@ class Outcome:
     usage: Usage
     error: ErrorInfo | None = None
     notes: list[str] = field(default_factory=list)
+    cached: bool = False
 
 
 _meter: contextvars.ContextVar[Meter] = contextvars.ContextVar("meter")
@@ -125,10 +127,12 @@ class ModelClient:
         endpoint: Endpoint,
         settings: GenerationSettings | None = None,
         policy: TransportPolicy | None = None,
+        limits: RateLimits | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.settings = settings or GenerationSettings()
         self.policy = policy or TransportPolicy()
+        self.limits = limits or RateLimits()
         self._raw = openai.AsyncOpenAI(
             base_url=endpoint.base_url,
             api_key=endpoint.api_key,
@@ -199,7 +203,7 @@ class ModelClient:
         return ArticleEvents.model_validate(parsed.model_dump())
 
     def _metered(self, create: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        policy = self.policy
+        policy, limits = self.policy, self.limits
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
@@ -219,6 +223,9 @@ class ModelClient:
             )
             async for attempt in retrying:
                 with attempt:
+                    estimate = RateLimits.estimate_tokens(kwargs.get("messages") or [])
+                    if limits.active:
+                        await limits.before_request(estimate)
                     meter.requests += 1
                     if attempt.retry_state.attempt_number > 1:
                         meter.transport_retries += 1
@@ -227,6 +234,8 @@ class ModelClient:
                     if usage := getattr(response, "usage", None):
                         meter.prompt_tokens += usage.prompt_tokens or 0
                         meter.completion_tokens += usage.completion_tokens or 0
+                        if limits.active:
+                            await limits.after_response(estimate, usage.total_tokens or 0)
                     return response
             raise AssertionError("unreachable: tenacity reraises the last error")
 

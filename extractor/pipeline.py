@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from extractor.cache import AnswerCache, answer_key
 from extractor.grounding import Grounder
-from extractor.mentions.language import detect_language
+from extractor.mentions import find_mentions
 from extractor.model_client import ModelClient, Outcome
 from extractor.prompting import Prompt
 from extractor.reader import Article, Unreadable
-from schemas import ArticleResult, ErrorInfo, ModelInfo, Source
+from schemas import ArticleResult, ErrorInfo, ModelInfo, Source, Usage
 
 
 @dataclass
@@ -17,18 +18,17 @@ class Extractor:
     model: ModelClient
     prompt: Prompt
     keep_ungrounded: bool = False
+    cache: AnswerCache | None = None
 
     async def extract(self, item: Article | Unreadable) -> ArticleResult:
         if isinstance(item, Unreadable):
             return self._unreadable(item)
         article = item
         grounder = Grounder(article)
-        outcome = await self.model.extract(self.prompt.messages(article), grounder.contains)
+        outcome = await self._answer(article, grounder)
+        mentions = find_mentions(article)
         source = Source(
-            path=article.path,
-            sha256=article.sha256,
-            language=detect_language(article.body),
-            published=article.published,
+            path=article.path, sha256=article.sha256, language=mentions.language, published=article.published
         )
         if outcome.answer is None:
             return self._result(article.article_id, source, outcome, error=outcome.error)
@@ -36,6 +36,18 @@ class Extractor:
         return self._result(
             article.article_id, source, outcome, events=grounded.events, rejected=grounded.rejected
         )
+
+    async def _answer(self, article: Article, grounder: Grounder) -> Outcome:
+        """The model's validated answer: from the cache when this exact request was answered before."""
+        key = None
+        if self.cache is not None:
+            key = answer_key(article.sha256, self.prompt.sha256, self.model.endpoint, self.model.settings)
+            if (answer := self.cache.get(key)) is not None:
+                return Outcome(answer, Usage(), cached=True)
+        outcome = await self.model.extract(self.prompt.messages(article), grounder.contains)
+        if key is not None and outcome.answer is not None:
+            self.cache.put(key, outcome.answer, self.model.endpoint.model)
+        return outcome
 
     def _result(self, article_id: str, source: Source, outcome: Outcome, **fields: object) -> ArticleResult:
         error = fields.get("error")
@@ -47,6 +59,7 @@ class Extractor:
             prompt_version=self.prompt.version,
             prompt_sha256=self.prompt.sha256,
             usage=outcome.usage,
+            cached=outcome.cached,
             **fields,  # type: ignore[arg-type]
         )
 

@@ -7,7 +7,7 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from extractor.runner import BatchStats
+from extractor.summary import RunStats
 
 
 class Progress:
@@ -21,14 +21,16 @@ class Progress:
             dynamic_ncols=True,
         )
 
-    def update(self, stats: BatchStats) -> None:
+    def advance(self, stats: RunStats) -> None:
+        usage = stats.usage
         self._bar.set_postfix(
             ok=stats.ok,
             failed=stats.failed,
+            cached=stats.cached,
             events=stats.events,
-            requests=stats.usage.requests,
-            retries=stats.usage.transport_retries + stats.usage.reasks,
-            tokens=stats.usage.prompt_tokens + stats.usage.completion_tokens,
+            requests=usage.requests,
+            retries=usage.transport_retries + usage.reasks,
+            tokens=usage.prompt_tokens + usage.completion_tokens,
             refresh=False,
         )
         self._bar.update(1)

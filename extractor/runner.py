@@ -1,14 +1,13 @@
-"""Running many articles: bounded concurrency, results written in input order as they finish."""
+"""Many articles at once: bounded concurrency, each result handed on as soon as it may be."""
 
 from __future__ import annotations
 
 import asyncio
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
 
 from extractor.reader import Article, Unreadable
-from schemas import ArticleResult, Usage
+from schemas import ArticleResult
 
 Item = Article | Unreadable
 
@@ -17,58 +16,43 @@ Item = Article | Unreadable
 READ_AHEAD_FACTOR = 4
 
 
-@dataclass
-class BatchStats:
-    articles: int = 0
-    ok: int = 0
-    failed: int = 0
-    events_by_type: Counter[str] = field(default_factory=Counter)
-    rejected: int = 0
-    usage: Usage = field(default_factory=Usage)
-
-    def add(self, result: ArticleResult) -> None:
-        self.articles += 1
-        if result.status == "ok":
-            self.ok += 1
-        else:
-            self.failed += 1
-        self.events_by_type.update(e.type for e in result.events)
-        self.rejected += len(result.rejected)
-        self.usage = self.usage.add(result.usage)
-
-    @property
-    def events(self) -> int:
-        return sum(self.events_by_type.values())
-
-
 async def run_batch(
     items: Iterable[Item],
     extract: Callable[[Item], Awaitable[ArticleResult]],
     emit: Callable[[ArticleResult], None],
     *,
     concurrency: int = 4,
-) -> BatchStats:
-    """Extract every item, calling `emit` once per item, in input order."""
-    stats = BatchStats()
+    ordered: bool = True,
+) -> None:
+    """Extract every item and call `emit` once per item: in input order, or as they finish."""
     slots = asyncio.Semaphore(concurrency)
 
     async def bounded(item: Item) -> ArticleResult:
         async with slots:
             return await extract(item)
 
-    def finish(result: ArticleResult) -> None:
-        stats.add(result)
-        emit(result)
-
     window: deque[asyncio.Task[ArticleResult]] = deque()
+    limit = concurrency * READ_AHEAD_FACTOR
     try:
         for item in items:
             window.append(asyncio.create_task(bounded(item)))
-            while window and (window[0].done() or len(window) >= concurrency * READ_AHEAD_FACTOR):
-                finish(await window.popleft())
+            if ordered:
+                while window and (window[0].done() or len(window) >= limit):
+                    emit(await window.popleft())
+            elif len(window) >= limit:
+                await _emit_finished(window, emit)
         while window:
-            finish(await window.popleft())
+            if ordered:
+                emit(await window.popleft())
+            else:
+                await _emit_finished(window, emit)
     finally:
         for task in window:
             task.cancel()
-    return stats
+
+
+async def _emit_finished(window: deque[asyncio.Task[ArticleResult]], emit: Callable[[ArticleResult], None]) -> None:
+    done, _ = await asyncio.wait(window, return_when=asyncio.FIRST_COMPLETED)
+    for task in done:
+        window.remove(task)
+        emit(task.result())

@@ -12,6 +12,12 @@ DUMMY_API_KEY = "test-dummy-key"
 
 
 @pytest.fixture(autouse=True)
+def _private_answer_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Each test gets its own answer cache: no test may be answered from another's run.
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(autouse=True)
 def _no_real_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     # A dummy key so nothing real is ever needed, and nothing real can leak into a cassette.
     monkeypatch.setenv("OPENAI_API_KEY", DUMMY_API_KEY)

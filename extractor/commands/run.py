@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
+import json
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
 
 from extractor.backends import BackendOptions, backend_names, get_backend
+from extractor.cache import default_cache_path
+from extractor.config import RunConfig
+from extractor.engines import SkipCheck, engine_names, get_engine
 from extractor.errors import UserError
-from extractor.model_client import GenerationSettings, ModelClient
-from extractor.pipeline import Extractor
+from extractor.model_client import GenerationSettings
+from extractor.output import ResumeIndex, compact, open_output
 from extractor.preflight import check_endpoint
 from extractor.progress import Progress
 from extractor.prompting import DEFAULT_PROMPT_VERSION, load_prompt
-from extractor.reader import expand_paths, iter_articles
+from extractor.reader import expand_paths
 from extractor.results_io import write_result
-from extractor.runner import BatchStats, run_batch
+from extractor.summary import RunStats, load_prices, summary_line
+from schemas import ArticleResult
 
 NAME = "run"
 HELP = "extract events from articles (files, folders, or - for stdin) into JSON Lines"
@@ -38,91 +39,105 @@ def configure(parser: argparse.ArgumentParser) -> None:
     model.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
     model.add_argument("--model", help="model name at the endpoint (local: path to a .gguf file)")
     model.add_argument("--mode", help="instructor mode override: tool_call, json_schema, json, md_json")
-    model.add_argument("--max-retries", type=_non_negative, default=2, help="re-asks after an invalid answer")
-    model.add_argument("--max-tokens", type=_positive, default=2048, help="answer length limit")
+    model.add_argument("--max-retries", type=_count(0), default=2, help="re-asks after an invalid answer")
+    model.add_argument("--max-tokens", type=_count(1), default=2048, help="answer length limit")
     model.add_argument("--temperature", type=float, default=0.0)
     model.add_argument("--timeout", type=float, default=300.0, help="seconds per HTTP request")
+    model.add_argument("--rpm", type=_count(1), help="client-side limit: requests per minute")
+    model.add_argument("--tpm", type=_count(1), help="client-side limit: tokens per minute")
+    batch = parser.add_argument_group("batch")
+    batch.add_argument("--engine", choices=engine_names(), default="asyncio",
+                       help="asyncio (this process) or ray (a Ray cluster; needs the 'ray' extra)")
+    batch.add_argument("--concurrency", type=_count(1), default=4, help="articles in flight at once")
+    batch.add_argument("--no-ordered", dest="ordered", action="store_false",
+                       help="write lines as articles finish instead of in input order")
+    batch.add_argument("--resume", action="store_true",
+                       help="skip articles already ok in the -o file (same prompt and model); retry failed ones")
+    batch.add_argument("--no-cache", action="store_true", help="neither read nor write the answer cache")
+    batch.add_argument("--cache", metavar="PATH", help=f"answer cache file (default: {default_cache_path()})")
+    batch.add_argument("--summary", metavar="FILE", help="also write the run summary as JSON here")
+    batch.add_argument("--prices", metavar="FILE", help="price table (JSON, USD per million tokens per model)")
     parser.add_argument("--prompt-version", default=DEFAULT_PROMPT_VERSION)
     parser.add_argument(
         "--keep-ungrounded", action="store_true", help="keep events whose quotes are not in the text, marked"
     )
-    parser.add_argument("--concurrency", type=_positive, default=4, help="articles in flight at once")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
 
 
 def run(args: argparse.Namespace) -> int:
     sources = expand_paths(args.paths)
     prompt = load_prompt(args.prompt_version)
+    if args.resume and not args.output:
+        raise UserError("--resume needs -o FILE: the result file to continue")
+    prices = load_prices(args.prices)
+    engine = get_engine(args.engine)
     backend = get_backend(args.backend or _default_backend(args.base_url))
     options = BackendOptions(base_url=args.base_url, model=args.model, mode=args.mode)
-    settings = GenerationSettings(
-        max_tokens=args.max_tokens,
-        temperature=args.temperature,
-        max_reasks=args.max_retries,
-        timeout=args.timeout,
-    )
+    stats = RunStats()
     with backend.endpoint(options) as endpoint:
         check_endpoint(endpoint)
-        with _output(args.output) as out:
-            stats = asyncio.run(_extract_all(sources, endpoint, settings, prompt, args, out))
+        config = RunConfig(
+            endpoint=endpoint,
+            settings=GenerationSettings(
+                max_tokens=args.max_tokens,
+                temperature=args.temperature,
+                max_reasks=args.max_retries,
+                timeout=args.timeout,
+            ),
+            prompt_version=prompt.version,
+            keep_ungrounded=args.keep_ungrounded,
+            cache_path=None if args.no_cache else str(args.cache or default_cache_path()),
+            rpm=args.rpm,
+            tpm=args.tpm,
+        )
+        progress = Progress(len(sources), quiet=args.quiet)
+        skip = _resume_check(args.output, prompt.sha256, (endpoint.backend, endpoint.model), stats, progress) \
+            if args.resume else None
+        with open_output(args.output, append=args.resume) as out:
+
+            def emit(result: ArticleResult) -> None:
+                write_result(out, result)
+                stats.add(result)
+                progress.advance(stats)
+
+            try:
+                engine.run(sources, config, emit, concurrency=args.concurrency, ordered=args.ordered, skip=skip)
+            finally:
+                progress.close()
+    if args.resume:
+        compact(Path(args.output), sources)
+    summary = stats.summary(prices)
+    if args.summary:
+        Path(args.summary).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     if not args.quiet:
-        print(_summary_line(stats, args.output), file=sys.stderr)
+        print(summary_line(summary), file=sys.stderr)
     return 0 if stats.failed == 0 else 1
 
 
-async def _extract_all(sources, endpoint, settings, prompt, args, out: TextIO) -> BatchStats:  # noqa: ANN001
-    client = ModelClient(endpoint, settings)
-    extractor = Extractor(client, prompt, keep_ungrounded=args.keep_ungrounded)
-    progress = Progress(len(sources), quiet=args.quiet)
-    stats_seen = BatchStats()
+def _resume_check(
+    output: str, prompt_sha256: str, model: tuple[str, str], stats: RunStats, progress: Progress
+) -> SkipCheck:
+    index = ResumeIndex(Path(output))
 
-    def emit(result) -> None:  # noqa: ANN001
-        write_result(out, result)
-        stats_seen.add(result)
-        progress.update(stats_seen)
+    def already_done(source: str, sha256: str) -> bool:
+        done = index.is_done(source, sha256, prompt_sha256, model)
+        if done:
+            stats.skipped += 1
+            progress.advance(stats)
+        return done
 
-    try:
-        return await run_batch(iter_articles(sources), extractor.extract, emit, concurrency=args.concurrency)
-    finally:
-        progress.close()
-        await client.aclose()
+    return already_done
 
 
 def _default_backend(base_url: str | None) -> str:
     return "openai" if base_url or os.environ.get("OPENAI_BASE_URL") else "local"
 
 
-@contextmanager
-def _output(path: str | None) -> Iterator[TextIO]:
-    if path is None:
-        yield sys.stdout
-        return
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise UserError(f"-o {path}: folder {target.parent} does not exist; create it first")
-    with target.open("w", encoding="utf-8") as handle:
-        yield handle
+def _count(minimum: int):  # noqa: ANN202 - an argparse type factory
+    def parse(value: str) -> int:
+        number = int(value)
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}")
+        return number
 
-
-def _summary_line(stats: BatchStats, output: str | None) -> str:
-    where = f" -> {output}" if output else ""
-    usage = stats.usage
-    return (
-        f"{stats.articles} articles: {stats.ok} ok, {stats.failed} failed; {stats.events} events, "
-        f"{stats.rejected} rejected; {usage.requests} requests, "
-        f"{usage.prompt_tokens}+{usage.completion_tokens} tokens{where}"
-    )
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
-
-
-def _non_negative(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return number
+    return parse

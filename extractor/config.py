@@ -1,0 +1,41 @@
+"""Everything a run needs to rebuild its pipeline anywhere (in this process or on a Ray worker)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from extractor.backends import Endpoint
+from extractor.cache import AnswerCache
+from extractor.model_client import GenerationSettings, ModelClient, TransportPolicy
+from extractor.pipeline import Extractor
+from extractor.prompting import DEFAULT_PROMPT_VERSION, load_prompt
+from extractor.rate_limit import RateLimits
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Plain, picklable settings; the live objects are built by `open_extractor`."""
+
+    endpoint: Endpoint
+    settings: GenerationSettings = field(default_factory=GenerationSettings)
+    policy: TransportPolicy = field(default_factory=TransportPolicy)
+    prompt_version: str = DEFAULT_PROMPT_VERSION
+    keep_ungrounded: bool = False
+    cache_path: str | None = None  # None: no cache
+    rpm: float | None = None
+    tpm: float | None = None
+
+
+@asynccontextmanager
+async def open_extractor(config: RunConfig) -> AsyncIterator[Extractor]:
+    """The per-article pipeline for `config`, with its client and cache closed afterwards."""
+    client = ModelClient(config.endpoint, config.settings, config.policy, RateLimits(config.rpm, config.tpm))
+    cache = AnswerCache(config.cache_path) if config.cache_path else None
+    try:
+        yield Extractor(client, load_prompt(config.prompt_version), config.keep_ungrounded, cache)
+    finally:
+        await client.aclose()
+        if cache:
+            cache.close()

@@ -1,0 +1,60 @@
+"""Where articles are processed: this process (asyncio) or a Ray cluster. One module each.
+
+An engine takes the inputs and a `RunConfig`, and hands every `ArticleResult` to
+`emit` on the driver, so output, resume and the summary work the same way
+whatever the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from extractor.config import RunConfig
+from extractor.errors import UserError
+from schemas import ArticleResult
+
+# Says whether an input already has a finished line (resume): (source path, sha256) -> bool.
+SkipCheck = Callable[[str, str], bool]
+
+
+class Engine(Protocol):
+    def run(
+        self,
+        sources: list[str],
+        config: RunConfig,
+        emit: Callable[[ArticleResult], None],
+        *,
+        concurrency: int,
+        ordered: bool,
+        skip: SkipCheck | None = None,
+    ) -> None: ...
+
+
+_ENGINES: dict[str, Callable[[], Engine]] = {}
+
+
+def register(name: str) -> Callable[[Callable[[], Engine]], Callable[[], Engine]]:
+    def add(factory: Callable[[], Engine]) -> Callable[[], Engine]:
+        _ENGINES[name] = factory
+        return factory
+
+    return add
+
+
+def engine_names() -> list[str]:
+    _load_builtin_engines()
+    return sorted(_ENGINES)
+
+
+def get_engine(name: str) -> Engine:
+    _load_builtin_engines()
+    try:
+        return _ENGINES[name]()
+    except KeyError:
+        raise UserError(f"--engine {name!r} is unknown; use one of: {', '.join(sorted(_ENGINES))}") from None
+
+
+def _load_builtin_engines() -> None:
+    # Ray's module imports ray only when that engine runs.
+    from extractor.engines import asyncio_engine, ray_engine  # noqa: F401

@@ -1,0 +1,51 @@
+"""The default engine: asyncio in this process, `concurrency` articles in flight."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+
+from extractor.config import RunConfig, open_extractor
+from extractor.engines import SkipCheck, register
+from extractor.reader import read_one
+from extractor.runner import Item, run_batch
+from schemas import ArticleResult
+
+
+class AsyncioEngine:
+    def run(
+        self,
+        sources: list[str],
+        config: RunConfig,
+        emit: Callable[[ArticleResult], None],
+        *,
+        concurrency: int,
+        ordered: bool,
+        skip: SkipCheck | None = None,
+    ) -> None:
+        asyncio.run(self._run(sources, config, emit, concurrency=concurrency, ordered=ordered, skip=skip))
+
+    async def _run(
+        self,
+        sources: list[str],
+        config: RunConfig,
+        emit: Callable[[ArticleResult], None],
+        *,
+        concurrency: int,
+        ordered: bool,
+        skip: SkipCheck | None,
+    ) -> None:
+        async with open_extractor(config) as extractor:
+            await run_batch(_pending(sources, skip), extractor.extract, emit, concurrency=concurrency, ordered=ordered)
+
+
+def _pending(sources: list[str], skip: SkipCheck | None) -> Iterator[Item]:
+    """Read inputs one at a time (memory stays flat), leaving out those already done."""
+    for source in sources:
+        item = read_one(source)
+        if skip is not None and item.sha256 is not None and skip(item.path, item.sha256):
+            continue
+        yield item
+
+
+register("asyncio")(AsyncioEngine)

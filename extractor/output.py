@@ -1,0 +1,101 @@
+"""Where result lines go: stdout, a new file, or (with --resume) an existing file.
+
+Resuming appends new lines to the existing file, so an interruption at any
+moment loses nothing, then rewrites it once at the end: one line per input, in
+input order, the newest line of each input winning.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from extractor.errors import UserError
+
+
+@dataclass(frozen=True)
+class _Line:
+    offset: int
+    ok: bool
+    sha256: str | None
+    prompt_sha256: str | None
+    model: tuple[str, str] | None
+
+
+class ResumeIndex:
+    """The newest line of each source path in an existing result file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._latest: dict[str, _Line] = {}
+        if path.is_file():
+            self._scan()
+
+    def _scan(self) -> None:
+        with self.path.open("rb") as handle:
+            offset = 0
+            for raw in handle:
+                try:
+                    record = json.loads(raw)
+                    source = record["source"]["path"]
+                except (ValueError, KeyError, TypeError):
+                    offset += len(raw)
+                    continue  # a torn last line from a crash is simply redone
+                model = record.get("model") or {}
+                self._latest[source] = _Line(
+                    offset=offset,
+                    ok=record.get("status") == "ok",
+                    sha256=record["source"].get("sha256"),
+                    prompt_sha256=record.get("prompt_sha256"),
+                    model=(model.get("backend"), model.get("name")) if model else None,
+                )
+                offset += len(raw)
+
+    def is_done(self, source: str, sha256: str, prompt_sha256: str, model: tuple[str, str]) -> bool:
+        line = self._latest.get(source)
+        return (
+            line is not None
+            and line.ok
+            and line.sha256 == sha256
+            and line.prompt_sha256 == prompt_sha256
+            and line.model == model
+        )
+
+    def offset_of(self, source: str) -> int | None:
+        line = self._latest.get(source)
+        return line.offset if line else None
+
+    def __len__(self) -> int:
+        return len(self._latest)
+
+
+def compact(path: Path, sources: list[str]) -> None:
+    """Rewrite `path` as one line per source, in the given order (newest line wins)."""
+    latest = ResumeIndex(path)
+    temporary = path.with_name(path.name + ".tmp")
+    with path.open("rb") as old, temporary.open("wb") as new:
+        for source in sources:
+            offset = latest.offset_of(source)
+            if offset is None:
+                continue
+            old.seek(offset)
+            new.write(old.readline())
+    os.replace(temporary, path)
+
+
+@contextmanager
+def open_output(path: str | None, *, append: bool = False) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise UserError(f"-o {path}: folder {target.parent} does not exist; create it first")
+    with target.open("a" if append else "w", encoding="utf-8") as handle:
+        yield handle

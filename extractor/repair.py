@@ -1,0 +1,320 @@
+"""Checking the model's grounded events against the mentions found in the text.
+
+The model reads the article; the mention layer (`extractor.mentions`) parses
+money, dates and countries out of it deterministically.  Where the two
+disagree, the text wins: the field is set to the text's value and the model's
+value is kept on the event as a `Correction(field, model_value, text_value)`.
+Nothing is silently dropped: an event the text cannot support at all goes to
+`rejected`, with its full dump and a reason.
+
+"Near the evidence": a mention is near an evidence span when it overlaps the
+span, lies in the same sentence as the span, or lies within `WINDOW`
+characters of it on the same line (paragraph).  Only evidence that was located
+in the article (has offsets) counts; an event kept with ``--keep-ungrounded``
+and no located quote gets only the article-wide checks (invented dates,
+unsupported parties) and the digit normalization.
+
+Rules, in the order they run:
+
+1. Investments: amount, currency and qualifier must agree with a money mention
+   near the evidence.  The mention chosen is, in order of preference: one
+   whose amount equals the model's (relative tolerance `AMOUNT_TOLERANCE`),
+   one that differs only by a power of ten (a scale slip: 30e6 for 30e9), then
+   the one closest in amount (log ratio); ties go to the nearest, then the
+   first in the text.  Every field that disagrees is set to the text's value.
+   ``amount_text`` is replaced by the mention's text only when the model's
+   ``amount_text`` is not in the article (exact or normalized match).  An
+   investment with no money mention near its evidence is rejected.
+2. Dates (every event type), for date_start and date_end separately:
+   a. a model date that contradicts every date mention near the evidence (not
+      equal to a mention's start or end, not inside its range) is set to the
+      nearest such mention's date (its start for date_start, its end, which
+      may be null, for date_end);
+   b. with no date mention near the evidence, a model date that no date
+      mention anywhere in the article supports, and that is not the published
+      date, is set to null;
+   c. when the model gave neither date and the date mentions lying inside the
+      evidence spans all give one and the same date (or range), it is filled
+      in.  Several different dates inside the evidence are ambiguous and
+      nothing is filled.
+   A date mention whose year could not be inferred still supports a model
+   date with the same month and day, but is never used as a replacement.
+   If a correction leaves date_end before date_start, date_end becomes null
+   (recorded).
+3. Parties: a code with no mention of that country anywhere in the article is
+   removed.  For strategic dialogues, agreements and visits, countries named
+   inside the evidence spans themselves are added.  The list is kept sorted and
+   unique (reordering alone is not recorded).  Nested fields are left alone:
+   a visit's host_country_iso3, visitor and location are not touched.
+4. Digits of other scripts (Persian, Arabic-Indic, full-width, ...) in every
+   free-text string of the event become ASCII digits, without a correction
+   record.  ``amount_text`` is exempt (it must match the article), and so are
+   the evidence quotes and earlier corrections.
+
+summary_en is not checked for language and never translated: a summary in the
+article's language is left as the model wrote it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+
+from extractor.mentions import DateMention, Mentions, MoneyMention
+from extractor.reader import Article
+from extractor.text.align import ArticleAligner
+from schemas import Correction, RejectedEvent
+
+__all__ = ["AMOUNT_TOLERANCE", "WINDOW", "Repaired", "ascii_digits", "repair"]
+
+# Two amounts are equal when they differ by at most this fraction of the larger.
+AMOUNT_TOLERANCE = 0.005
+# How far (in characters, on the same line) a mention may lie from an evidence span.
+WINDOW = 80
+# Event types whose parties may be completed from the countries their evidence names.
+_PARTY_FILL_TYPES = frozenset({"strategic_dialogue", "agreement", "visit"})
+# Keys never touched by digit normalization.
+_DIGITS_EXEMPT = frozenset({"amount_text", "evidence", "corrections", "type"})
+# A minimum quote length no quote reaches: turns fuzzy matching off.
+_NEVER = 1 << 30
+NO_MONEY = "no money amount in the text near the evidence"
+
+# Sentence ends: a full stop only when followed by space or the end (not '16.2').
+_SENTENCE_END = re.compile(r"\.(?=\s|$)|[!?\n\u061f\u06d4\u3002\uff01\uff1f]")
+
+Span = tuple[int, int]
+
+
+@dataclass
+class Repaired:
+    events: list[BaseModel]
+    rejected: list[RejectedEvent]
+
+
+def repair(events: list[BaseModel], mentions: Mentions, article: Article) -> Repaired:
+    """Check each grounded event against the mentions; correct, or reject, as the text says."""
+    context = _Context(article, mentions)
+    kept: list[BaseModel] = []
+    rejected: list[RejectedEvent] = []
+    for event in events:
+        outcome = _repair_one(event, context)
+        if isinstance(outcome, RejectedEvent):
+            rejected.append(outcome)
+        else:
+            kept.append(outcome)
+    return Repaired(kept, rejected)
+
+
+def ascii_digits(text: str) -> str:
+    """Replace decimal digits of any script by ASCII digits; everything else unchanged."""
+    if text.isascii():
+        return text
+    return "".join(
+        str(unicodedata.decimal(ch)) if not ch.isascii() and unicodedata.category(ch) == "Nd" else ch
+        for ch in text
+    )
+
+
+# --- per article --------------------------------------------------------------------
+
+
+class _Context:
+    def __init__(self, article: Article, mentions: Mentions) -> None:
+        self.article = article
+        self.text = article.text
+        self.mentions = mentions
+        self.countries = frozenset(c.iso3 for c in mentions.countries)
+        self._aligner: ArticleAligner | None = None
+
+    def in_article(self, phrase: str) -> bool:
+        """Exact or normalized (folded) match in the body; never fuzzy."""
+        if self._aligner is None:
+            self._aligner = ArticleAligner(self.article.body)
+        return self._aligner.align(phrase, min_fuzzy_chars=_NEVER) is not None
+
+    def neighbourhoods(self, spans: list[Span]) -> list[Span]:
+        """For each evidence span, the stretch of text a mention must touch to be 'near'."""
+        out: list[Span] = []
+        for start, end in spans:
+            s_start, s_end = self._sentence(start, end)
+            line_start = self.text.rfind("\n", 0, start) + 1
+            line_end = self.text.find("\n", end)
+            line_end = len(self.text) if line_end < 0 else line_end
+            w_start = max(start - WINDOW, line_start)
+            w_end = min(end + WINDOW, line_end)
+            out.append((min(s_start, w_start), max(s_end, w_end)))
+        return out
+
+    def _sentence(self, start: int, end: int) -> Span:
+        s_start = max(self.article.body_start, 0)
+        for match in _SENTENCE_END.finditer(self.text, s_start, start):
+            s_start = match.end()
+        found = _SENTENCE_END.search(self.text, max(start, end - 1))
+        return s_start, found.end() if found else len(self.text)
+
+
+def _repair_one(event: BaseModel, ctx: _Context) -> BaseModel | RejectedEvent:
+    data = event.model_dump()
+    corrections: list[Correction] = []
+    spans = [(e.start, e.end) for e in event.evidence if e.start is not None and e.end is not None]  # type: ignore[attr-defined]
+    near = ctx.neighbourhoods(spans)
+
+    if data["type"] == "investment" and spans:
+        money = [m for m in ctx.mentions.money if m.amount > 0 and _touches(m, near)]
+        if not money:
+            return RejectedEvent(reason=NO_MONEY, event=event.model_dump(mode="json"))
+        _repair_money(data, _pick_money(data["amount"], money, spans), ctx, corrections)
+
+    _repair_dates(data, spans, near, ctx, corrections)
+    _repair_parties(data, spans, ctx, corrections)
+    normalized = _digits_in(data)
+
+    if not corrections and normalized == data:
+        return event
+    normalized["corrections"] = [*data["corrections"], *(c.model_dump() for c in corrections)]
+    return type(event).model_validate(normalized)
+
+
+# --- money ---------------------------------------------------------------------------
+
+
+def _same_amount(a: float, b: float) -> bool:
+    return abs(a - b) <= AMOUNT_TOLERANCE * max(abs(a), abs(b))
+
+
+def _scale_slip(a: float, b: float) -> bool:
+    """True when a and b differ only by a power of ten (30e6 vs 30e9)."""
+    power = round(math.log10(a / b))
+    return power != 0 and _same_amount(a, b * 10**power)
+
+
+def _pick_money(amount: float, money: list[MoneyMention], spans: list[Span]) -> MoneyMention:
+    def key(m: MoneyMention) -> tuple[int, float, int, int]:
+        tier = 0 if _same_amount(amount, m.amount) else 1 if _scale_slip(amount, m.amount) else 2
+        closeness = abs(math.log(amount / m.amount)) if tier == 2 else 0.0
+        return tier, closeness, _distance(m, spans), m.start
+
+    return min(money, key=key)
+
+
+def _repair_money(data: dict[str, Any], mention: MoneyMention, ctx: _Context, out: list[Correction]) -> None:
+    if not _same_amount(data["amount"], mention.amount):
+        _set(data, "amount", mention.amount, out)
+    if data["currency"] != mention.currency:
+        _set(data, "currency", mention.currency, out)
+    if data["qualifier"] != mention.qualifier:
+        _set(data, "qualifier", mention.qualifier, out)
+    if not ctx.in_article(data["amount_text"]):
+        _set(data, "amount_text", mention.text, out)
+
+
+# --- dates ---------------------------------------------------------------------------
+
+
+def _repair_dates(
+    data: dict[str, Any], spans: list[Span], near: list[Span], ctx: _Context, out: list[Correction]
+) -> None:
+    dates = ctx.mentions.dates
+    close = [d for d in dates if _touches(d, near)]
+    resolved_close = [d for d in close if d.date_start is not None]
+    published = ctx.article.published
+
+    if data["date_start"] is None and data["date_end"] is None:
+        inside = {(d.date_start, d.date_end) for d in dates if d.date_start and _inside(d, spans)}
+        if len(inside) == 1:
+            start, end = inside.pop()
+            _set(data, "date_start", date.fromisoformat(start), out)
+            if end is not None:
+                _set(data, "date_end", date.fromisoformat(end), out)
+        return
+
+    for field in ("date_start", "date_end"):
+        value: date | None = data[field]
+        if value is None:
+            continue
+        if resolved_close:
+            if not any(_supports(d, value) for d in close):
+                nearest = min(resolved_close, key=lambda d: (_distance(d, spans), d.start))
+                text_value = nearest.date_start if field == "date_start" else nearest.date_end
+                _set(data, field, date.fromisoformat(text_value) if text_value else None, out)
+        elif not any(_supports(d, value) for d in dates) and value != published:
+            # A date the text does not support is an invention: no date mention
+            # anywhere in the article contains it and it is not the publication
+            # date, so the model made it up (often 'today' or a guessed year).
+            # It is removed rather than kept as if the article had stated it.
+            _set(data, field, None, out)
+
+    if data["date_start"] and data["date_end"] and data["date_end"] < data["date_start"]:
+        _set(data, "date_end", None, out)
+
+
+def _supports(mention: DateMention, value: date) -> bool:
+    if mention.date_start is None:
+        return (mention.month, mention.day) == (value.month, value.day)
+    start = date.fromisoformat(mention.date_start)
+    end = date.fromisoformat(mention.date_end) if mention.date_end else start
+    return start <= value <= end
+
+
+# --- parties -------------------------------------------------------------------------
+
+
+def _repair_parties(data: dict[str, Any], spans: list[Span], ctx: _Context, out: list[Correction]) -> None:
+    given: list[str] = data["parties"]
+    parties = {p for p in given if p in ctx.countries}
+    if data["type"] in _PARTY_FILL_TYPES:
+        parties |= {c.iso3 for c in ctx.mentions.countries if _inside(c, spans)}
+    if parties != set(given):
+        _set(data, "parties", sorted(parties), out)
+    else:
+        data["parties"] = sorted(parties)  # order and duplicates only: not a correction
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _set(data: dict[str, Any], field: str, value: Any, out: list[Correction]) -> None:
+    old = data[field]
+    out.append(Correction(field=field, model_value=_plain(old), text_value=_plain(value)))
+    data[field] = value
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready value for a correction record."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return list(value)
+    return value
+
+
+def _touches(mention: Any, areas: list[Span]) -> bool:
+    return any(mention.start < end and start < mention.end for start, end in areas)
+
+
+def _inside(mention: Any, spans: list[Span]) -> bool:
+    return any(start <= mention.start and mention.end <= end for start, end in spans)
+
+
+def _distance(mention: Any, spans: list[Span]) -> int:
+    return min(max(start - mention.end, mention.start - end, 0) for start, end in spans)
+
+
+def _digits_in(value: Any, key: str | None = None) -> Any:
+    if key in _DIGITS_EXEMPT:
+        return value
+    if isinstance(value, str):
+        return ascii_digits(value)
+    if isinstance(value, dict):
+        return {k: _digits_in(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_digits_in(v) for v in value]
+    return value
