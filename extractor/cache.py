@@ -79,7 +79,9 @@ class AnswerCache:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
-            raise UserError(f"cannot open the answer cache at {self.path} ({exc}); fix the path or use --no-cache")
+            raise UserError(
+                f"cannot open the answer cache at {self.path} ({exc}); fix the path or use --no-cache"
+            ) from None
 
     def get(self, key: str) -> ArticleEvents | None:
         row = self._db.execute("SELECT answer FROM answers WHERE key = ?", (key,)).fetchone()
