@@ -8,11 +8,13 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from extractor.commands import diff, evaluate, export, mentions, merge, report, schema, validate
+from extractor.commands import cache, diff, evaluate, export, mentions, merge, report, schema, validate
 from extractor.commands import run as run_command
 from extractor.errors import UserError
 
-COMMANDS: tuple[ModuleType, ...] = (run_command, validate, schema, mentions, evaluate, diff, merge, report, export)
+COMMANDS: tuple[ModuleType, ...] = (
+    run_command, validate, schema, mentions, evaluate, diff, merge, report, export, cache,
+)
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -41,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"extractor {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("extractor: interrupted; lines already written are complete", file=sys.stderr)
+        message = "interrupted; the lines already written are complete: rerun with --resume to finish"
+        print(f"extractor: {message}", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 

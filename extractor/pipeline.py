@@ -10,6 +10,7 @@ from extractor.mentions import find_mentions
 from extractor.model_client import ModelClient, Outcome
 from extractor.prompting import Prompt
 from extractor.reader import Article, Unreadable
+from extractor.repair import repair
 from schemas import ArticleResult, ErrorInfo, ModelInfo, Source, Usage
 
 
@@ -33,8 +34,13 @@ class Extractor:
         if outcome.answer is None:
             return self._result(article.article_id, source, outcome, error=outcome.error)
         grounded = grounder.ground(outcome.answer.events, keep_ungrounded=self.keep_ungrounded)
+        repaired = repair(grounded.events, mentions, article)
         return self._result(
-            article.article_id, source, outcome, events=grounded.events, rejected=grounded.rejected
+            article.article_id,
+            source,
+            outcome,
+            events=repaired.events,
+            rejected=grounded.rejected + repaired.rejected,
         )
 
     async def _answer(self, article: Article, grounder: Grounder) -> Outcome:

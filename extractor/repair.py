@@ -116,8 +116,7 @@ def ascii_digits(text: str) -> str:
     if text.isascii():
         return text
     return "".join(
-        str(unicodedata.decimal(ch)) if not ch.isascii() and unicodedata.category(ch) == "Nd" else ch
-        for ch in text
+        str(unicodedata.decimal(ch)) if not ch.isascii() and unicodedata.category(ch) == "Nd" else ch for ch in text
     )
 
 
@@ -160,7 +159,8 @@ class _Context:
 
 
 def _repair_one(event: BaseModel, ctx: _Context) -> BaseModel | RejectedEvent:
-    data = event.model_dump()
+    original = event.model_dump()
+    data = event.model_dump()  # a separate copy, changed in place below
     corrections: list[Correction] = []
     spans = [(e.start, e.end) for e in event.evidence if e.start is not None and e.end is not None]  # type: ignore[attr-defined]
     near = ctx.neighbourhoods(spans)
@@ -175,7 +175,7 @@ def _repair_one(event: BaseModel, ctx: _Context) -> BaseModel | RejectedEvent:
     _repair_parties(data, spans, ctx, corrections)
     normalized = _digits_in(data)
 
-    if not corrections and normalized == data:
+    if not corrections and normalized == original:
         return event
     normalized["corrections"] = [*data["corrections"], *(c.model_dump() for c in corrections)]
     return type(event).model_validate(normalized)
