@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from extractor.cache import AnswerCache, answer_key
 from extractor.grounding import Grounder
 from extractor.mentions import find_mentions
+from extractor.mentions.language import detect_language
 from extractor.model_client import ModelClient, Outcome
 from extractor.prompting import Prompt
 from extractor.reader import Article, Unreadable
-from extractor.repair import repair
+from extractor.repair import Repaired, repair
 from schemas import ArticleResult, ErrorInfo, ModelInfo, Source, Usage
 
 
@@ -27,14 +28,18 @@ class Extractor:
         article = item
         grounder = Grounder(article)
         outcome = await self._answer(article, grounder)
-        mentions = find_mentions(article)
         source = Source(
-            path=article.path, sha256=article.sha256, language=mentions.language, published=article.published
+            path=article.path,
+            sha256=article.sha256,
+            language=detect_language(article.body),
+            published=article.published,
         )
         if outcome.answer is None:
             return self._result(article.article_id, source, outcome, error=outcome.error)
         grounded = grounder.ground(outcome.answer.events, keep_ungrounded=self.keep_ungrounded)
-        repaired = repair(grounded.events, mentions, article)
+        # Mentions are the costliest CPU step; an answer with no events needs none.
+        mentions = find_mentions(article) if grounded.events else None
+        repaired = repair(grounded.events, mentions, article) if mentions else Repaired([], [])
         return self._result(
             article.article_id,
             source,

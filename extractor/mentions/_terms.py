@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 from extractor.text.fold import fold
@@ -83,8 +84,10 @@ class Token:
     end: int
 
 
-def tokenize(folded: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
+@lru_cache(maxsize=32)
+def tokenize(folded: str) -> tuple[Token, ...]:
+    # Cached: money and dates tokenize the same folded body.
+    return tuple(Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(folded))
 
 
 def joinable(folded: str, left: Token, right: Token) -> bool:

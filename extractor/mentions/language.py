@@ -22,8 +22,12 @@ def _detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*_LANGUAGES).build()
 
 
+@lru_cache(maxsize=32)
 def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of ``text`` among fa, ar, ur, zh, fr, en; None if undecidable."""
+    """ISO 639-1 code of ``text`` among fa, ar, ur, zh, fr, en; None if undecidable.
+
+    Cached: the pipeline and the mention finders ask about the same article body.
+    """
     if not text.strip():
         return None
     language = _detector().detect_language_of(text)

@@ -118,8 +118,12 @@ class Folded:
         return start, self.ends[fend - 1]
 
 
+@lru_cache(maxsize=32)
 def fold(text: str, *, spaces: bool = True) -> Folded:
     """Fold ``text`` for matching (see module docstring); pure and idempotent.
+
+    Cached: the grounder and each mention finder fold the same article body, and
+    a pure function's result can be shared (`Folded` is frozen).
 
     With ``spaces=False`` every whitespace is dropped, so that word splits that
     differ only by spacing ('گفت و گو' / 'گفتوگو') compare equal.
