@@ -32,6 +32,9 @@ class Endpoint:
     api_key: str
     model: str
     mode: instructor.Mode
+    # Articles in flight when the user does not say: a local llama.cpp server
+    # answers one request at a time, so queueing more only courts timeouts.
+    concurrency: int = 4
 
 
 class Backend(abc.ABC):

@@ -64,7 +64,9 @@ def _local_endpoint(options: BackendOptions) -> Iterator[Endpoint]:
     # sampling grammar: neither template renders `tools`.
     command = server_command(model, port, alias=model.stem)
     with running_server(command, f"{base_url}/models"):
-        yield Endpoint(backend="local", base_url=base_url, api_key=API_KEY, model=model.stem, mode=mode)
+        yield Endpoint(
+            backend="local", base_url=base_url, api_key=API_KEY, model=model.stem, mode=mode, concurrency=1
+        )
 
 
 def require_server_modules() -> None:

@@ -48,7 +48,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     batch = parser.add_argument_group("batch")
     batch.add_argument("--engine", choices=engine_names(), default="asyncio",
                        help="asyncio (this process) or ray (a Ray cluster; needs the 'ray' extra)")
-    batch.add_argument("--concurrency", type=_count(1), default=4, help="articles in flight at once")
+    batch.add_argument("--concurrency", type=_count(1),
+                       help="articles in flight at once (default: 4; 1 for the embedded local model)")
     batch.add_argument("--no-ordered", dest="ordered", action="store_false",
                        help="write lines as articles finish instead of in input order")
     batch.add_argument("--resume", action="store_true",
@@ -101,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
                 progress.advance(stats)
 
             try:
-                engine.run(sources, config, emit, concurrency=args.concurrency, ordered=args.ordered, skip=skip)
+                concurrency = args.concurrency or endpoint.concurrency
+                engine.run(sources, config, emit, concurrency=concurrency, ordered=args.ordered, skip=skip)
             finally:
                 progress.close()
     if args.resume:
