@@ -35,6 +35,9 @@ class Endpoint:
     # Articles in flight when the user does not say: a local llama.cpp server
     # answers one request at a time, so queueing more only courts timeouts.
     concurrency: int = 4
+    # Seconds per request when the user does not say; a CPU-bound local model
+    # on a busy machine needs far longer than a hosted API.
+    timeout: float = 300.0
 
 
 class Backend(abc.ABC):

@@ -65,7 +65,13 @@ def _local_endpoint(options: BackendOptions) -> Iterator[Endpoint]:
     command = server_command(model, port, alias=model.stem)
     with running_server(command, f"{base_url}/models"):
         yield Endpoint(
-            backend="local", base_url=base_url, api_key=API_KEY, model=model.stem, mode=mode, concurrency=1
+            backend="local",
+            base_url=base_url,
+            api_key=API_KEY,
+            model=model.stem,
+            mode=mode,
+            concurrency=1,
+            timeout=1800.0,
         )
 
 

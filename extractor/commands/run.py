@@ -42,7 +42,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     model.add_argument("--max-retries", type=_count(0), default=2, help="re-asks after an invalid answer")
     model.add_argument("--max-tokens", type=_count(1), default=2048, help="answer length limit")
     model.add_argument("--temperature", type=float, default=0.0)
-    model.add_argument("--timeout", type=float, default=300.0, help="seconds per HTTP request")
+    model.add_argument("--timeout", type=float,
+                       help="seconds per HTTP request (default: 300; 1800 for the embedded local model)")
     model.add_argument("--rpm", type=_count(1), help="client-side limit: requests per minute")
     model.add_argument("--tpm", type=_count(1), help="client-side limit: tokens per minute")
     batch = parser.add_argument_group("batch")
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
                 max_tokens=args.max_tokens,
                 temperature=args.temperature,
                 max_reasks=args.max_retries,
-                timeout=args.timeout,
+                timeout=args.timeout or endpoint.timeout,
             ),
             prompt_version=prompt.version,
             keep_ungrounded=args.keep_ungrounded,

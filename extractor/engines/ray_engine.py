@@ -203,6 +203,9 @@ def _connect(ray: ModuleType, plan: ActorPlan) -> bool:
     address = os.environ.get("RAY_ADDRESS")
     local: dict[str, Any] = {}
     if not address:
+        # "local" always starts a private instance: left to itself, Ray would join any
+        # cluster started earlier on this machine. RAY_ADDRESS=auto asks for that one.
+        address = "local"
         # Logical CPUs are scheduling tokens: one per actor plus one for the file reads,
         # whatever the machine has, so the actor pool can reach its size and start-up
         # stays small (Ray pre-starts a worker process per CPU).
@@ -221,13 +224,14 @@ def _connect(ray: ModuleType, plan: ActorPlan) -> bool:
 def _quiet_data_context(ray: ModuleType, *, ordered: bool) -> Iterator[None]:
     """Ray Data settings for one run, restored afterwards (the process may be a caller's)."""
     context = ray.data.DataContext.get_current()
-    saved = (context.execution_options.preserve_order, context.enable_progress_bars, context.print_on_execution_start)
+    options = context.execution_options
+    saved = (options.preserve_order, context.enable_progress_bars, context.print_on_execution_start)
     data_logger = logging.getLogger("ray.data")
     saved_level = data_logger.level
     # Input order is kept by Ray Data itself: it releases blocks in order and applies
     # its own backpressure (object store, spilled to disk), so the driver holds no
     # reorder buffer however long the first article takes.
-    context.execution_options.preserve_order = ordered
+    options.preserve_order = ordered
     # The CLI owns stderr (its progress bar, its summary); Ray Data's own bars and
     # INFO lines would interleave with them. Its full log is still in the session folder.
     context.enable_progress_bars = False
@@ -236,9 +240,7 @@ def _quiet_data_context(ray: ModuleType, *, ordered: bool) -> Iterator[None]:
     try:
         yield
     finally:
-        context.execution_options.preserve_order, context.enable_progress_bars, context.print_on_execution_start = (
-            saved
-        )
+        options.preserve_order, context.enable_progress_bars, context.print_on_execution_start = saved
         data_logger.setLevel(saved_level)
 
 
