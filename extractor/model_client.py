@@ -36,7 +36,11 @@ from tenacity import (
 
 from extractor.backends import Endpoint
 from extractor.rate_limit import RateLimits
-from schemas import QUOTE_CHECK, ArticleEvents, ErrorInfo, Usage
+from schemas import ArticleEvents, ErrorInfo, Usage, checking_quotes
+
+# Wrapped once: given the plain model, instructor builds a new wrapper class, and
+# regenerates its JSON schema, on every request.
+_RESPONSE_MODEL = instructor.openai_schema(ArticleEvents)
 
 # Status codes worth sending again: the same set the openai client retries itself.
 _RETRYABLE_STATUS = frozenset({408, 409, 429})
@@ -128,8 +132,13 @@ class ModelClient:
         settings: GenerationSettings | None = None,
         policy: TransportPolicy | None = None,
         limits: RateLimits | None = None,
+        max_in_flight: int | None = None,
     ) -> None:
         self.endpoint = endpoint
+        # Bounds HTTP requests, not articles: an article's CPU work after its answer
+        # (validation, grounding, mentions) then overlaps the next requests instead
+        # of holding a slot while the endpoint sits idle.
+        self._slots = asyncio.Semaphore(max_in_flight) if max_in_flight else None
         self.settings = settings or GenerationSettings()
         self.policy = policy or TransportPolicy()
         self.limits = limits or RateLimits()
@@ -152,15 +161,15 @@ class ModelClient:
         meter = Meter()
         token = _meter.set(meter)
         try:
-            answer = await self._client.chat.completions.create(
-                model=self.endpoint.model,
-                response_model=ArticleEvents,
-                messages=messages,  # type: ignore[arg-type]
-                max_retries=self.settings.max_reasks,
-                max_tokens=self.settings.max_tokens,
-                temperature=self.settings.temperature,
-                context={QUOTE_CHECK: quote_check} if quote_check else None,
-            )
+            with checking_quotes(quote_check):
+                answer = await self._client.chat.completions.create(
+                    model=self.endpoint.model,
+                    response_model=_RESPONSE_MODEL,
+                    messages=messages,  # type: ignore[arg-type]
+                    max_retries=self.settings.max_reasks,
+                    max_tokens=self.settings.max_tokens,
+                    temperature=self.settings.temperature,
+                )
             return Outcome(ArticleEvents.model_validate(answer.model_dump()), meter.usage())
         except IncompleteOutputException:
             error = ErrorInfo(
@@ -195,15 +204,13 @@ class ModelClient:
         if completion is None:
             return None
         try:
-            parsed = instructor.openai_schema(ArticleEvents).from_response(
-                completion, mode=self.endpoint.mode
-            )
+            parsed = _RESPONSE_MODEL.from_response(completion, mode=self.endpoint.mode)
         except (ValidationError, ValueError, TypeError, AttributeError):
             return None
         return ArticleEvents.model_validate(parsed.model_dump())
 
     def _metered(self, create: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        policy, limits = self.policy, self.limits
+        policy, limits, slots = self.policy, self.limits, self._slots
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
@@ -229,7 +236,12 @@ class ModelClient:
                     meter.requests += 1
                     if attempt.retry_state.attempt_number > 1:
                         meter.transport_retries += 1
-                    response = await create(*args, **kwargs)
+                    if slots is None:
+                        response = await create(*args, **kwargs)
+                    else:
+                        async with slots:
+                            response = await create(*args, **kwargs)
+                        await asyncio.sleep(0)  # let a waiting request go out before our CPU work
                     meter.answers += 1
                     if usage := getattr(response, "usage", None):
                         meter.prompt_tokens += usage.prompt_tokens or 0

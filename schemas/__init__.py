@@ -20,6 +20,7 @@ from schemas.events import (
     Person,
     StrategicDialogue,
     Visit,
+    checking_quotes,
 )
 from schemas.result import (
     SCHEMA_VERSION,
@@ -65,6 +66,7 @@ __all__ = [
     "StrategicDialogue",
     "Usage",
     "Visit",
+    "checking_quotes",
     "result_json_schema",
     "result_json_schema_text",
 ]

@@ -15,7 +15,9 @@ Adding a fifth event type: write its `*Fields` class here, add it to
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from typing import Annotated, Any, Literal, Union
 
@@ -36,9 +38,26 @@ from schemas.codes import CountryCode, CurrencyCode
 Status = Literal["occurred", "planned", "ongoing"]
 MatchKind = Literal["exact", "normalized", "fuzzy"]
 
-# Validation context key: a callable that says whether a quote can be found in
-# the article. The pipeline supplies it; without it quotes are not checked.
+# A callable that says whether a quote can be found in the article, given either
+# as pydantic validation context under this key or through `checking_quotes`.
+# Without one, quotes are not checked.
 QUOTE_CHECK = "quote_in_article"
+_quote_check: ContextVar[Callable[[str], bool] | None] = ContextVar("quote_check", default=None)
+
+
+@contextmanager
+def checking_quotes(check: Callable[[str], bool] | None) -> Iterator[None]:
+    """Check quotes with `check` for validations inside this block (and this asyncio task).
+
+    A context variable rather than instructor's `context=`: given a context,
+    instructor renders every message as a Jinja2 template, which would break on
+    (or evaluate) braces in article text.
+    """
+    token = _quote_check.set(check)
+    try:
+        yield
+    finally:
+        _quote_check.reset(token)
 
 
 class Location(BaseModel):
@@ -161,7 +180,7 @@ class QuotedEvidence(BaseModel):
     @field_validator("evidence")
     @classmethod
     def _quotes_in_article(cls, quotes: list[str], info: ValidationInfo) -> list[str]:
-        check: Callable[[str], bool] | None = (info.context or {}).get(QUOTE_CHECK)
+        check: Callable[[str], bool] | None = (info.context or {}).get(QUOTE_CHECK) or _quote_check.get()
         if check is None:
             return quotes
         missing = [q for q in quotes if not check(q)]

@@ -207,3 +207,14 @@ def test_connection_refused_fails_after_bounded_attempts(article_path: str) -> N
     assert result.status == "failed"
     assert result.error is not None and result.error.kind == "transport"
     assert result.usage.requests == 2
+
+
+def test_article_text_with_template_braces_reaches_the_model_verbatim(server: FakeOpenAI, tmp_path: Path) -> None:
+    path = tmp_path / "braces.txt"
+    text = ARTICLE + " {{citation needed}} {{ 7*6 }} {% raw %}"
+    path.write_text(text, encoding="utf-8")
+    server.script(Reply.answer(dialogue()))
+    result = extract(server.base_url, str(path))
+    assert result.status == "ok"
+    sent = server.chat_requests[0]["messages"][-1]["content"]
+    assert "{{citation needed}} {{ 7*6 }} {% raw %}" in sent
