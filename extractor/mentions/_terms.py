@@ -100,10 +100,16 @@ class PhraseTable(Generic[V]):
 
     def __init__(self, entries: dict[str, V]) -> None:
         self.entries = {k: v for k, v in entries.items() if k}
-        self.max_tokens = max((len(tokenize(k)) for k in self.entries), default=0)
+        tokenized = [tokenize(k) for k in self.entries]
+        self.max_tokens = max((len(t) for t in tokenized), default=0)
+        # Most tokens start no phrase; knowing the first tokens lets them be
+        # skipped without building any candidate string.
+        self._first_tokens = frozenset(t[0].text for t in tokenized if t)
 
     def match_at(self, folded: str, tokens: list[Token], index: int) -> tuple[int, V] | None:
         """Longest phrase starting at ``tokens[index]``: (tokens used, value)."""
+        if tokens[index].text not in self._first_tokens:
+            return None
         candidates = [tokens[index].text]
         for nxt in range(index + 1, min(index + self.max_tokens, len(tokens))):
             if not joinable(folded, tokens[nxt - 1], tokens[nxt]):
