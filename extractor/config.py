@@ -29,9 +29,13 @@ class RunConfig:
 
 
 @asynccontextmanager
-async def open_extractor(config: RunConfig) -> AsyncIterator[Extractor]:
-    """The per-article pipeline for `config`, with its client and cache closed afterwards."""
-    client = ModelClient(config.endpoint, config.settings, config.policy, RateLimits(config.rpm, config.tpm))
+async def open_extractor(config: RunConfig, *, max_in_flight: int | None = None) -> AsyncIterator[Extractor]:
+    """The per-article pipeline for `config`, with its client and cache closed afterwards.
+
+    `max_in_flight` bounds the model requests open at once (None: the caller bounds articles).
+    """
+    limits = RateLimits(config.rpm, config.tpm)
+    client = ModelClient(config.endpoint, config.settings, config.policy, limits, max_in_flight)
     cache = AnswerCache(config.cache_path) if config.cache_path else None
     try:
         yield Extractor(client, load_prompt(config.prompt_version), config.keep_ungrounded, cache)

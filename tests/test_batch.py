@@ -137,7 +137,14 @@ def test_unordered_output_still_has_one_line_per_article(server: FakeOpenAI, tmp
 def test_one_bad_article_never_stops_the_batch(server: FakeOpenAI, tmp_path: Path) -> None:
     inputs = make_articles(tmp_path / "in", 4)
     Path(inputs[1]).write_bytes(b"\x00\x01binary")
-    server.script(Reply.status(429, headers={"Retry-After": "0"}), Reply.truncated({"events": []}))
+    first_article_replies = iter([Reply.status(429, headers={"Retry-After": "0"}), Reply.truncated({"events": []})])
+
+    def responder(body: dict) -> Reply:
+        if "Article number 0." in json.dumps(body["messages"]):
+            return next(first_article_replies)
+        return Reply.answer({"events": []})
+
+    server.responder = responder
     out = tmp_path / "out.jsonl"
     assert run(server, *inputs, "-o", str(out), "--concurrency", "1") == 1
     statuses = [(line["status"], (line["error"] or {}).get("kind")) for line in lines_of(out)]

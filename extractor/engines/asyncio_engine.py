@@ -35,8 +35,11 @@ class AsyncioEngine:
         ordered: bool,
         skip: SkipCheck | None,
     ) -> None:
-        async with open_extractor(config) as extractor:
-            await run_batch(_pending(sources, skip), extractor.extract, emit, concurrency=concurrency, ordered=ordered)
+        # `concurrency` requests at the endpoint; twice as many articles in the
+        # pipeline, so finished answers are processed while new requests wait.
+        async with open_extractor(config, max_in_flight=concurrency) as extractor:
+            pending = _pending(sources, skip)
+            await run_batch(pending, extractor.extract, emit, concurrency=2 * concurrency, ordered=ordered)
 
 
 def _pending(sources: list[str], skip: SkipCheck | None) -> Iterator[Item]:
