@@ -35,8 +35,11 @@ from tenacity import (
 )
 
 from extractor.backends import Endpoint
+from extractor.instructor_tuning import remember_async_validator_checks
 from extractor.rate_limit import RateLimits
 from schemas import ArticleEvents, ErrorInfo, Usage, checking_quotes
+
+remember_async_validator_checks()
 
 # Wrapped once: given the plain model, instructor builds a new wrapper class, and
 # regenerates its JSON schema, on every request.
