@@ -16,6 +16,11 @@ _LANGUAGES = {
 }
 
 
+# Lingua's cost grows with the text; a thousand characters of running text
+# already tell Persian, Arabic and Urdu apart, so a long article is sampled.
+_SAMPLE_CHARS = 1000
+
+
 @lru_cache(maxsize=1)
 def _detector() -> LanguageDetector:
     # Built once and lazily: building loads the language models, which is slow.
@@ -30,5 +35,5 @@ def detect_language(text: str) -> str | None:
     """
     if not text.strip():
         return None
-    language = _detector().detect_language_of(text)
+    language = _detector().detect_language_of(text[:_SAMPLE_CHARS])
     return None if language is None else _LANGUAGES[language]

@@ -50,8 +50,15 @@ class ArticleAligner:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.folded: Folded = fold(text)
+        self._folded: Folded | None = None
         self._squeezed: Folded | None = None
+
+    @property
+    def folded(self) -> Folded:
+        """Built on first use: exact quotes, and answers with no events, never need it."""
+        if self._folded is None:
+            self._folded = fold(self.text)
+        return self._folded
 
     @property
     def squeezed(self) -> Folded:
