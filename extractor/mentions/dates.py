@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -254,7 +254,7 @@ def find_dates(
     resolver = _Resolver(grammar, published, context)
     mentions: list[DateMention] = []
     for cand in candidates:
-        resolved = resolver.absolute(cand)
+        resolved = _unless_out_of_range(resolver.absolute, cand)
         if resolved is not None:
             mentions.append(_mention(resolved, cand, folded, text, start))
     for cand in candidates:
@@ -266,10 +266,18 @@ def find_dates(
     reference = published or (max(days) if days else None)
     for cand in candidates:
         if cand.kind in ("weekday", "dayword", "ago"):
-            resolved = resolver.relative(cand, reference, lang)
+            resolved = _unless_out_of_range(resolver.relative, cand, reference, lang)
             if resolved is not None:
                 mentions.append(_mention(resolved, cand, folded, text, start))
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _unless_out_of_range(resolve: Callable[..., _Resolved | None], *args: object) -> _Resolved | None:
+    """A date the calendars cannot convert (year 9999, Hijri outside 1924-2077) is no mention."""
+    try:
+        return resolve(*args)
+    except (OverflowError, ValueError):
+        return None
 
 
 def _windows(folded: str, grammar: _Grammar) -> list[tuple[int, int]]:

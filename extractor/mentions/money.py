@@ -231,7 +231,11 @@ def _lex(folded: str, lang: str | None) -> list[_Lexeme]:
         token = tokens[index]
         if token.text[0].isdigit():
             end, text = _merge_digit_groups(folded, tokens, index, lang)
-            out.append(_Lexeme(_Entry(Kind.NUM, N.parse_digits(text)), token.start, tokens[end - 1].end))
+            try:
+                entry = _Entry(Kind.NUM, N.parse_digits(text))
+            except ArithmeticError:  # digits with separators that make no number ('33.5,44.3')
+                entry = _Entry(Kind.OTHER, None)
+            out.append(_Lexeme(entry, token.start, tokens[end - 1].end))
             index = end
             continue
         if N.ZH_NUMERAL.fullmatch(token.text):
