@@ -26,6 +26,7 @@ class Grounder:
     """Aligns quotes against one article's body; offsets are into the file as read."""
 
     def __init__(self, article: Article) -> None:
+        self._text = article.text
         self._offset = article.body_start
         self._aligner = ArticleAligner(article.body)
 
@@ -36,12 +37,11 @@ class Grounder:
         found = self._aligner.align(quote)
         if found is None:
             return Evidence(quote=quote)
-        return Evidence(
-            quote=quote,
-            start=found.start + self._offset,
-            end=found.end + self._offset,
-            match=found.match,
-        )
+        start, end = found.start + self._offset, found.end + self._offset
+        # An exact match promises text[start:end] == quote; the aligner ignores the
+        # whitespace a model may put around a quote, so keep the article's own span.
+        kept = self._text[start:end] if found.match == "exact" else quote
+        return Evidence(quote=kept, start=start, end=end, match=found.match)
 
     def ground(self, answer_events: list[BaseModel], *, keep_ungrounded: bool = False) -> Grounded:
         events: list[BaseModel] = []
