@@ -71,16 +71,19 @@ class ResumeIndex:
         line = self._latest.get(source)
         return line.offset if line else None
 
-    def __len__(self) -> int:
-        return len(self._latest)
+    def sources(self) -> list[str]:
+        return list(self._latest)
 
 
 def compact(path: Path, sources: list[str]) -> None:
-    """Rewrite `path` as one line per source, in the given order (newest line wins)."""
+    """Rewrite `path` as one line per source (newest line wins): this run's sources in
+    their order, then any others the file held from earlier runs, which are kept."""
     latest = ResumeIndex(path)
+    ours = set(sources)
+    earlier = [source for source in latest.sources() if source not in ours]
     temporary = path.with_name(path.name + ".tmp")
     with path.open("rb") as old, temporary.open("wb") as new:
-        for source in sources:
+        for source in [*sources, *earlier]:
             offset = latest.offset_of(source)
             if offset is None:
                 continue
@@ -89,13 +92,38 @@ def compact(path: Path, sources: list[str]) -> None:
     os.replace(temporary, path)
 
 
+def drop_torn_tail(path: Path) -> None:
+    """Cut a line left half-written by a crash, so the next line does not fuse with it."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    with path.open("rb+") as handle:
+        data = handle.read()
+        if data.endswith(b"\n"):
+            return
+        handle.truncate(data.rfind(b"\n") + 1)
+
+
+def writable_path(path: str, flag: str = "-o") -> Path:
+    """Check an output path before any work is paid for; a bad one is the user's to fix."""
+    target = Path(path)
+    if target.is_dir():
+        raise UserError(f"{flag} {path} is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise UserError(f"{flag} {path}: folder {target.parent} does not exist; create it first")
+    return target
+
+
 @contextmanager
 def open_output(path: str | None, *, append: bool = False) -> Iterator[TextIO]:
     if path is None:
         yield sys.stdout
         return
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise UserError(f"-o {path}: folder {target.parent} does not exist; create it first")
-    with target.open("a" if append else "w", encoding="utf-8") as handle:
+    target = writable_path(path)
+    if append:
+        drop_torn_tail(target)
+    try:
+        handle = target.open("a" if append else "w", encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"-o {path}: cannot write ({exc.strerror}); choose another file") from None
+    with handle:
         yield handle

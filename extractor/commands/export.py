@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from extractor.analysis.export import event_rows, output_format, write_table
+from extractor.output import writable_path
 from extractor.results_io import read_results
 
 NAME = "export"
@@ -19,6 +20,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     output_format(args.output)  # fail on a bad suffix before reading anything
+    writable_path(args.output)
     count = write_table(event_rows(read_results(args.results)), args.output)
     print(f"{count} events -> {args.output}", file=sys.stderr)
     return 0

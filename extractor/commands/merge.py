@@ -9,6 +9,7 @@ import sys
 from extractor.analysis import results_by_article
 from extractor.analysis.merging import DATE_TOLERANCE_DAYS, merge_results
 from extractor.errors import UserError
+from extractor.output import writable_path
 
 NAME = "merge"
 HELP = "merge the events of all articles into canonical events (JSON Lines)"
@@ -36,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(lines)
     else:
-        with open(args.output, "w", encoding="utf-8") as handle:
+        with writable_path(args.output).open("w", encoding="utf-8") as handle:
             handle.write(lines)
         sources = sum(len(e["sources"]) for e in events)
         print(

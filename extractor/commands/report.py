@@ -10,6 +10,7 @@ from extractor.analysis import results_by_article
 from extractor.analysis.merging import merge_results
 from extractor.analysis.report import render_report
 from extractor.errors import UserError
+from extractor.output import writable_path
 
 NAME = "report"
 HELP = "write a self-contained HTML report: summary, canonical events, highlighted articles"
@@ -22,7 +23,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    output = Path(args.output)
+    output = writable_path(args.output)
     if output.suffix.lower() not in (".html", ".htm"):
         raise UserError(f"-o {args.output}: the report is HTML; name the file .html")
     results = list(results_by_article(args.results).values())

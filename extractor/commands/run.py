@@ -14,7 +14,7 @@ from extractor.config import RunConfig
 from extractor.engines import SkipCheck, engine_names, get_engine
 from extractor.errors import UserError
 from extractor.model_client import GenerationSettings
-from extractor.output import ResumeIndex, compact, open_output
+from extractor.output import ResumeIndex, compact, open_output, writable_path
 from extractor.preflight import check_endpoint
 from extractor.progress import Progress
 from extractor.prompting import DEFAULT_PROMPT_VERSION, load_prompt
@@ -71,6 +71,9 @@ def run(args: argparse.Namespace) -> int:
     prompt = load_prompt(args.prompt_version)
     if args.resume and not args.output:
         raise UserError("--resume needs -o FILE: the result file to continue")
+    for flag, path in (("-o", args.output), ("--summary", args.summary)):
+        if path:
+            writable_path(path, flag)
     prices = load_prices(args.prices)
     engine = get_engine(args.engine)
     backend = get_backend(args.backend or _default_backend(args.base_url))

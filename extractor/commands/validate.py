@@ -31,7 +31,9 @@ def run(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def line_problems(line: str) -> list[str]:
+def line_problems(line: str | None) -> list[str]:
+    if line is None:
+        return ["not valid UTF-8"]
     try:
         result = parse_result(line)
     except ValidationError as exc:
