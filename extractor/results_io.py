@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -24,13 +23,22 @@ def write_result(stream: IO[str], result: ArticleResult) -> None:
     stream.flush()
 
 
-def iter_result_lines(path: str | Path) -> Iterator[tuple[int, str]]:
-    """Yield (line number, text) of the non-blank lines; a missing file is the user's mistake."""
+def iter_result_lines(path: str | Path) -> Iterator[tuple[int, str | None]]:
+    """Yield (line number, text) of the non-blank lines; a missing file is the user's mistake.
+
+    Lines are decoded one by one, so a corrupted line is reported as that line
+    (text None) rather than ending the read.
+    """
     path = Path(path)
     if not path.is_file():
         raise UserError(f"{path}: no such result file; give the JSONL written by 'extractor run -o'")
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield number, None
+                continue
             if line.strip():
                 yield number, line
 
@@ -42,6 +50,8 @@ def parse_result(line: str) -> ArticleResult:
 def read_results(path: str | Path) -> Iterator[ArticleResult]:
     """Yield every result of a file; a malformed line is a user error naming the line."""
     for number, line in iter_result_lines(path):
+        if line is None:
+            raise UserError(f"{path}:{number}: not valid UTF-8; run 'extractor validate {path}' for details")
         try:
             yield parse_result(line)
         except ValidationError as exc:
@@ -51,13 +61,3 @@ def read_results(path: str | Path) -> Iterator[ArticleResult]:
                 f"{path}:{number}: not a valid result line ({where}: {first['msg']}); "
                 f"run 'extractor validate {path}' for details"
             ) from None
-
-
-def load_json(path: str | Path) -> object:
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: no such file")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise UserError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None

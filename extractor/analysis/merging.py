@@ -29,7 +29,7 @@ import hashlib
 import itertools
 import json
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -388,8 +388,3 @@ def merge_rule(cluster: Cluster, date_tolerance: int = DATE_TOLERANCE_DAYS) -> s
         currency = cluster.members[0].fields["currency"]
         parts.append(f"same currency {currency}, amounts within {AMOUNT_TOLERANCE:.0%} (gap {gap:.1f}%)")
     return "; ".join(parts)
-
-
-def count_sources(events: Iterable[dict[str, Any]]) -> Counter[int]:
-    """How many canonical events have 1, 2, ... sources (for summaries)."""
-    return Counter(len(e["sources"]) for e in events)
