@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -59,8 +60,10 @@ def parse_article(raw: bytes, *, path: str, article_id: str) -> Article:
             f"the file is not valid UTF-8 (byte {exc.start}); re-save it as UTF-8"
         ) from exc
     published, body_start = _split_header(text)
-    if not text[body_start:].strip():
-        raise ArticleError("the file holds only a header line, no article text")
+    if not _has_visible_text(text[body_start:]):
+        raise ArticleError(
+            "the file holds only a header line, no article text" if body_start else "the file is empty"
+        )
     return Article(
         article_id=article_id,
         path=path,
@@ -69,6 +72,11 @@ def parse_article(raw: bytes, *, path: str, article_id: str) -> Article:
         published=published,
         sha256=hashlib.sha256(raw).hexdigest(),
     )
+
+
+def _has_visible_text(text: str) -> bool:
+    # A byte-order mark or bidi marks alone are not an article.
+    return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in text)
 
 
 def _split_header(text: str) -> tuple[date | None, int]:
@@ -103,15 +111,24 @@ def expand_paths(paths: list[str]) -> list[str]:
 
 
 def read_one(source: str) -> Article | Unreadable:
-    """Read one input; never raises for a bad article, only for a vanished file."""
+    """Read one input; never raises: a bad or vanished file becomes an `Unreadable`."""
     if source == STDIN:
         raw, article_id = sys.stdin.buffer.read(), "stdin"
     else:
-        raw, article_id = Path(source).read_bytes(), Path(source).stem
+        article_id = Path(source).stem
+        try:
+            raw = Path(source).read_bytes()
+        except OSError as exc:  # gone or unreadable since the batch started
+            return Unreadable(article_id, source, None, ArticleError(f"cannot read the file ({exc.strerror})"))
+    return article_from_bytes(raw, path=source, article_id=article_id)
+
+
+def article_from_bytes(raw: bytes, *, path: str, article_id: str) -> Article | Unreadable:
+    """An `Article`, or an `Unreadable` saying why not: never raises for bad content."""
     try:
-        return parse_article(raw, path=source, article_id=article_id)
+        return parse_article(raw, path=path, article_id=article_id)
     except ArticleError as error:
-        return Unreadable(article_id, source, hashlib.sha256(raw).hexdigest(), error)
+        return Unreadable(article_id, path, hashlib.sha256(raw).hexdigest(), error)
 
 
 def iter_articles(sources: list[str]) -> Iterator[Article | Unreadable]:

@@ -67,3 +67,14 @@ def test_missing_path_is_a_user_error_naming_it(tmp_path: Path) -> None:
 def test_empty_folder_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="no .txt files"):
         expand_paths([str(tmp_path)])
+
+
+def test_marks_without_text_are_an_empty_article() -> None:
+    with pytest.raises(ArticleError, match="empty"):
+        parse_article("\ufeff\u200f \n".encode(), path="x.txt", article_id="x")
+
+
+def test_a_file_that_vanished_is_an_unreadable_item(tmp_path: Path) -> None:
+    item = read_one(str(tmp_path / "gone.txt"))
+    assert isinstance(item, Unreadable)
+    assert "cannot read the file" in str(item.error)

@@ -29,9 +29,9 @@ from typing import Any
 
 from extractor.config import RunConfig, open_extractor
 from extractor.engines import SkipCheck, register
-from extractor.errors import ArticleError, UserError
+from extractor.errors import UserError
 from extractor.pipeline import Extractor
-from extractor.reader import STDIN, Article, Unreadable, parse_article
+from extractor.reader import STDIN, Article, Unreadable, article_from_bytes
 from extractor.results_io import result_line
 from schemas import ArticleResult
 
@@ -160,11 +160,7 @@ class _ArticleWorker:
 
 def _item(raw: bytes, path: str) -> Article | Unreadable:
     """What `reader.read_one` makes of a file, from bytes Ray already read."""
-    article_id = Path(path).stem
-    try:
-        return parse_article(raw, path=path, article_id=article_id)
-    except ArticleError as error:
-        return Unreadable(article_id, path, hashlib.sha256(raw).hexdigest(), error)
+    return article_from_bytes(raw, path=path, article_id=Path(path).stem)
 
 
 def _already_done(source: str, skip: SkipCheck | None) -> bool:
