@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from extractor.backends import Endpoint
 from extractor.errors import UserError
 from extractor.model_client import GenerationSettings
@@ -85,7 +87,12 @@ class AnswerCache:
 
     def get(self, key: str) -> ArticleEvents | None:
         row = self._db.execute("SELECT answer FROM answers WHERE key = ?", (key,)).fetchone()
-        return ArticleEvents.model_validate_json(row[0]) if row else None
+        if row is None:
+            return None
+        try:
+            return ArticleEvents.model_validate_json(row[0])
+        except ValidationError:
+            return None  # written by an older schema: ask again rather than fail the article
 
     def put(self, key: str, answer: ArticleEvents, model: str) -> None:
         self._db.execute(

@@ -34,9 +34,11 @@ async def open_extractor(config: RunConfig, *, max_in_flight: int | None = None)
 
     `max_in_flight` bounds the model requests open at once (None: the caller bounds articles).
     """
+    # The cache first: it is the part that can fail on a user's path, before
+    # there is a client to close.
+    cache = AnswerCache(config.cache_path) if config.cache_path else None
     limits = RateLimits(config.rpm, config.tpm)
     client = ModelClient(config.endpoint, config.settings, config.policy, limits, max_in_flight)
-    cache = AnswerCache(config.cache_path) if config.cache_path else None
     try:
         yield Extractor(client, load_prompt(config.prompt_version), config.keep_ungrounded, cache)
     finally:

@@ -1,7 +1,8 @@
 """One exception hierarchy, split by whose fault it is.
 
-The CLI maps `UserError` to exit code 2 with a one-line message; model and
-transport faults never escape an article: they are recorded on its result line.
+The CLI maps `UserError` to exit code 2 with a one-line message. Model and
+transport faults never escape an article: they are recorded on its result line
+(`schemas.ErrorInfo.kind`), and so is an `ArticleError`.
 """
 
 from __future__ import annotations
@@ -23,15 +24,3 @@ class ArticleError(ExtractorError):
     """An article that cannot be read (empty, binary, undecodable)."""
 
     kind = "input"
-
-
-class ModelBehaviorError(ExtractorError):
-    """The model answered, but not with something we can accept."""
-
-    kind = "model"
-
-
-class TransportError(ExtractorError):
-    """The endpoint could not be reached or kept failing after retries."""
-
-    kind = "transport"

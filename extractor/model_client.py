@@ -124,8 +124,12 @@ def retry_after_seconds(exc: BaseException) -> float | None:
     try:
         return max(float(value), 0.0)
     except ValueError:
+        pass
+    try:
         when = email.utils.parsedate_to_datetime(value)
-        return max(when.timestamp() - time.time(), 0.0) if when else None
+    except (TypeError, ValueError):
+        return None  # unreadable: fall back to our own backoff
+    return max(when.timestamp() - time.time(), 0.0)
 
 
 class ModelClient:
@@ -219,7 +223,9 @@ class ModelClient:
             exc = state.outcome.exception() if state.outcome else None
             asked = retry_after_seconds(exc) if exc else None
             if asked is not None:
-                return min(asked, policy.max_wait)
+                # Waiting less than asked only earns another 429; the total budget
+                # (stop_before_delay) still bounds it.
+                return asked
             return wait_random_exponential(multiplier=policy.initial_wait, max=policy.max_wait)(state)
 
         async def metered_create(*args: Any, **kwargs: Any) -> Any:

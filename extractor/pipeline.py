@@ -23,6 +23,13 @@ class Extractor:
     cache: AnswerCache | None = None
 
     async def extract(self, item: Article | Unreadable) -> ArticleResult:
+        """The article's result line; never raises, so one article cannot stop a batch."""
+        try:
+            return await self._extract(item)
+        except Exception as exc:  # a bug here must cost one article, not the run
+            return self._failed(item, ErrorInfo(kind="internal", message=f"{type(exc).__name__}: {exc}"))
+
+    async def _extract(self, item: Article | Unreadable) -> ArticleResult:
         if isinstance(item, Unreadable):
             return self._unreadable(item)
         article = item
@@ -71,15 +78,19 @@ class Extractor:
             prompt_sha256=self.prompt.sha256,
             usage=outcome.usage,
             cached=outcome.cached,
+            warnings=outcome.notes,
             **fields,  # type: ignore[arg-type]
         )
 
     def _unreadable(self, item: Unreadable) -> ArticleResult:
+        return self._failed(item, ErrorInfo(kind=item.error.kind, message=str(item.error)))
+
+    def _failed(self, item: Article | Unreadable, error: ErrorInfo) -> ArticleResult:
         return ArticleResult(
             article_id=item.article_id,
             source=Source(path=item.path, sha256=item.sha256),
             status="failed",
-            error=ErrorInfo(kind=item.error.kind, message=str(item.error)),
+            error=error,
             model=self.model_info,
             prompt_version=self.prompt.version,
             prompt_sha256=self.prompt.sha256,

@@ -24,5 +24,10 @@ def check_endpoint(endpoint: Endpoint, timeout: float = 10.0) -> None:
         ) from None
     except openai.APIStatusError:
         pass  # reachable; some servers simply do not list models
+    except Exception:  # e.g. a web page where the API was expected
+        raise UserError(
+            f"{endpoint.base_url} does not answer like an OpenAI-compatible API; "
+            "check --base-url (it usually ends in /v1)"
+        ) from None
     finally:
         client.close()

@@ -23,7 +23,16 @@ def load_prices(path: str | None = None) -> Prices:
         table = json.loads(text)
     except (OSError, json.JSONDecodeError) as exc:
         raise UserError(f"--prices {path}: cannot read the price table ({exc}); give a JSON file") from None
-    return {model: price for model, price in table.items() if not model.startswith("_")}
+    shape = 'give {"model": {"input": USD per million tokens, "output": USD per million tokens}}'
+    if not isinstance(table, dict):
+        raise UserError(f"--prices {path}: not a table of models; {shape}")
+    prices = {model: price for model, price in table.items() if not model.startswith("_")}
+    for model, price in prices.items():
+        if not isinstance(price, dict) or not all(
+            isinstance(price.get(side, 0), int | float) for side in ("input", "output")
+        ):
+            raise UserError(f"--prices {path}: the price of {model!r} is not understood; {shape}")
+    return prices
 
 
 def _bundled_prices() -> str:

@@ -131,7 +131,7 @@ class InvestmentFields(EventFields):
 
     type: Literal["investment"]
     amount: Annotated[float, AfterValidator(_positive_amount)] = Field(
-        description="The number in units: 30 billion is 30000000000"
+        description="The number in units: 30 billion is 30000000000", allow_inf_nan=False
     )
     currency: CurrencyCode = Field(description="ISO 4217 code, e.g. USD, CNY")
     amount_text: str = Field(description="The amount exactly as written in the article")

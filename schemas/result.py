@@ -19,8 +19,15 @@ class Source(BaseModel):
     published: date | None = Field(None, description="From the scraper header line, if any")
 
 
+ErrorKind = Literal["input", "validation", "model", "transport", "request", "internal"]
+
+
 class ErrorInfo(BaseModel):
-    kind: str = Field(description="input, model, transport or validation")
+    kind: ErrorKind = Field(
+        description="input: the file could not be read; validation: the answer failed the schema after "
+        "every re-ask; model: cut off or not JSON; transport: the endpoint kept failing; request: the "
+        "endpoint refused the request; internal: a bug in this tool (please report it)"
+    )
     message: str
 
 
@@ -59,6 +66,9 @@ class ArticleResult(BaseModel):
     error: ErrorInfo | None = None
     events: list[Event] = Field(default_factory=list)  # type: ignore[valid-type]
     rejected: list[RejectedEvent] = Field(default_factory=list)
+    warnings: list[str] = Field(
+        default_factory=list, description="What went wrong without failing the article"
+    )
     model: ModelInfo | None = None
     prompt_version: str | None = None
     prompt_sha256: str | None = None

@@ -188,3 +188,42 @@ def test_ctrl_c_keeps_finished_lines_and_resume_finishes_the_job(server: FakeOpe
     assert run(server, *inputs, "-o", str(out), "--no-cache", "--resume") == 0
     final = lines_of(out)
     assert [Path(line["source"]["path"]).name for line in final] == [Path(p).name for p in inputs]
+
+
+def test_a_bug_in_one_article_costs_that_article_not_the_batch(
+    server: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import extractor.pipeline as pipeline
+
+    real_language = pipeline.detect_language
+
+    def broken_for_one(text: str) -> str | None:
+        if "Article number 1." in text:
+            raise RuntimeError("boom")
+        return real_language(text)
+
+    monkeypatch.setattr(pipeline, "detect_language", broken_for_one)
+    inputs = make_articles(tmp_path / "in", 3)
+    out = tmp_path / "out.jsonl"
+    assert run(server, *inputs, "-o", str(out)) == 1
+    lines = lines_of(out)
+    assert [line["status"] for line in lines] == ["ok", "failed", "ok"]
+    assert lines[1]["error"] == {"kind": "internal", "message": "RuntimeError: boom"}
+
+
+def test_resume_keeps_lines_of_articles_outside_this_run(server: FakeOpenAI, tmp_path: Path) -> None:
+    first, second = make_articles(tmp_path / "in", 2)
+    out = tmp_path / "out.jsonl"
+    assert run(server, first, "-o", str(out)) == 0
+    assert run(server, second, "-o", str(out), "--resume") == 0
+    assert [Path(line["source"]["path"]).name for line in lines_of(out)] == ["a001.txt", "a000.txt"]
+
+
+def test_resume_after_a_torn_last_line_loses_nothing(server: FakeOpenAI, tmp_path: Path) -> None:
+    inputs = make_articles(tmp_path / "in", 2)
+    out = tmp_path / "out.jsonl"
+    assert run(server, *inputs, "-o", str(out)) == 0
+    text = out.read_text(encoding="utf-8")
+    out.write_text(text[: len(text) - 40], encoding="utf-8")  # a crash in the middle of the last line
+    assert run(server, *inputs, "-o", str(out), "--resume") == 0
+    assert [line["status"] for line in lines_of(out)] == ["ok", "ok"]

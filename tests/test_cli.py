@@ -116,3 +116,43 @@ def test_validate_reports_each_bad_line(tmp_path: Path, capsys: pytest.CaptureFi
 def test_schema_prints_the_committed_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli("schema") == 0
     assert capsys.readouterr().out == result_json_schema_text()
+
+
+def test_prices_of_the_wrong_shape_are_refused_before_any_request(
+    server: FakeOpenAI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    prices = tmp_path / "prices.json"
+    prices.write_text('{"fake-model": 0.15}', encoding="utf-8")
+    inputs = articles(tmp_path, a="Text.")
+    assert run_cli("run", *inputs, "--prices", str(prices), *remote(server)) == 2
+    assert "price of 'fake-model' is not understood" in capsys.readouterr().err
+    assert server.chat_requests == []
+
+
+def test_a_web_page_instead_of_an_api_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import http.server
+    import threading
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            body = b"<html>hello</html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        inputs = articles(tmp_path, a="Text.")
+        url = f"http://127.0.0.1:{httpd.server_address[1]}"
+        assert run_cli("run", *inputs, "--base-url", url, "--model", "m", "-q") == 2
+        assert "does not answer like an OpenAI-compatible API" in capsys.readouterr().err
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -218,3 +218,21 @@ def test_article_text_with_template_braces_reaches_the_model_verbatim(server: Fa
     assert result.status == "ok"
     sent = server.chat_requests[0]["messages"][-1]["content"]
     assert "{{citation needed}} {{ 7*6 }} {% raw %}" in sent
+
+
+@pytest.mark.parametrize("header", ["soon", "Wed, 21 Oct 2015 07:28:00 GMT"])
+def test_unreadable_or_past_retry_after_still_retries(server: FakeOpenAI, article_path: str, header: str) -> None:
+    server.script(Reply.status(429, headers={"Retry-After": header}), Reply.answer(dialogue()))
+    waits = Waits()
+    result = extract(server.base_url, article_path, waits=waits)
+    assert result.status == "ok" and result.usage.transport_retries == 1
+    assert len(waits.seconds) == 1 and 0 <= waits.seconds[0] <= 5.0
+
+
+def test_non_finite_amount_is_invalid(server: FakeOpenAI, article_path: str) -> None:
+    infinite = {"events": [{"type": "investment", "status": "occurred", "summary_en": "x", "amount": "Infinity",
+                            "currency": "USD", "amount_text": "x", "figure_kind": "investment",
+                            "evidence": [QUOTE]}]}
+    server.responder = lambda body: Reply.answer(infinite)
+    result = extract(server.base_url, article_path, max_reasks=0)
+    assert result.status == "failed" and result.error is not None and result.error.kind == "validation"
