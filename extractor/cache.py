@@ -55,6 +55,7 @@ def answer_key(article_sha256: str, prompt_sha256: str, endpoint: Endpoint, sett
         "schema": answer_schema_sha256(),
         "backend": endpoint.backend,
         "model": endpoint.model,
+        "served_by": endpoint.identity,
         "mode": endpoint.mode.value,
         # The timeout changes nothing in the answer; everything else may.
         "settings": {k: v for k, v in asdict(settings).items() if k != "timeout"},

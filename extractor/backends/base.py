@@ -38,6 +38,13 @@ class Endpoint:
     # Seconds per request when the user does not say; a CPU-bound local model
     # on a busy machine needs far longer than a hosted API.
     timeout: float = 300.0
+    # What, besides the model name, tells one model's answers from another's in the
+    # cache: the server by default (two servers may both call their model "default").
+    served_by: str = ""
+
+    @property
+    def identity(self) -> str:
+        return self.served_by or self.base_url
 
 
 class Backend(abc.ABC):
