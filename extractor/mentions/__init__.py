@@ -6,7 +6,7 @@ Mentions are searched in the article body only, but every offset points into
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from extractor.mentions.countries import CountryMention, find_countries
@@ -28,14 +28,32 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
 class Mentions:
-    article_id: str
-    language: str | None
-    published: str | None
-    money: list[MoneyMention]
-    dates: list[DateMention]
-    countries: list[CountryMention]
+    """The mentions of one article, each kind found on first use.
+
+    Finding them is the costliest CPU step of the pipeline, and repair needs
+    money only for investment events: an article without one never pays for it.
+    """
+
+    def __init__(self, article: Article) -> None:
+        self._article = article
+        self.article_id = article.article_id
+        self.language = detect_language(article.body)
+        self.published = article.published.isoformat() if article.published else None
+
+    @cached_property
+    def money(self) -> list[MoneyMention]:
+        text, start = self._article.text, self._article.body_start
+        return sorted(find_money(text, start, lang=self.language), key=lambda m: m.start)
+
+    @cached_property
+    def dates(self) -> list[DateMention]:
+        article = self._article
+        return find_dates(article.text, article.body_start, lang=self.language, published=article.published)
+
+    @cached_property
+    def countries(self) -> list[CountryMention]:
+        return find_countries(self._article.text, self._article.body_start)
 
     def to_record(self) -> dict[str, Any]:
         """The JSON-ready record; key set and order are part of the contract."""
@@ -70,13 +88,4 @@ class Mentions:
 
 def find_mentions(article: Article) -> Mentions:
     """All mentions in the article body, sorted by start, offsets into ``article.text``."""
-    text, start = article.text, article.body_start
-    language = detect_language(article.body)
-    return Mentions(
-        article_id=article.article_id,
-        language=language,
-        published=article.published.isoformat() if article.published else None,
-        money=sorted(find_money(text, start, lang=language), key=lambda m: m.start),
-        dates=find_dates(text, start, lang=language, published=article.published),
-        countries=find_countries(text, start),
-    )
+    return Mentions(article)
