@@ -56,16 +56,18 @@ def build_quotes(text: str, count: int = 50) -> list[str]:
 def naive(text: str, quotes: list[str]) -> list[object]:
     out = []
     for quote in quotes:
-        folded = fold(text)  # re-fold the article every time
-        out.append(fuzz.partial_ratio_alignment(fold(quote).text, folded.text, score_cutoff=90))
+        folded = fold.__wrapped__(text)  # re-fold the article every time, bypassing fold's cache
+        out.append(fuzz.partial_ratio_alignment(fold.__wrapped__(quote).text, folded.text, score_cutoff=90))
     return out
 
 
 def main() -> None:
     text = build_article()
     quotes = build_quotes(text)
+    fold.cache_clear()  # time the folding too, as a fresh article would pay it
     began = time.perf_counter()
     aligner = ArticleAligner(text)
+    aligner.folded  # noqa: B018 - built lazily; forced here to time it apart
     fold_time = time.perf_counter() - began
     results = [aligner.align(q) for q in quotes]
     total = time.perf_counter() - began
