@@ -36,7 +36,9 @@ from tests.conftest import DUMMY_API_KEY, REPO
 RECORDING = os.environ.get("EXTRACTOR_RECORD") == "1"
 UPDATING = RECORDING or os.environ.get("EXTRACTOR_UPDATE_GOLDEN") == "1"
 MODEL_CARD = REPO / "tests" / "cassettes" / "seed_model.json"
-GOLDEN = REPO / "tests" / "golden" / "seeds"
+# One result line per seed, in the product's own format, so that
+# `extractor diff tests/golden/seeds.jsonl results.jsonl` shows what a change moved.
+GOLDEN = REPO / "tests" / "golden" / "seeds.jsonl"
 SEED_IDS = ["000_c22ab6cdf68cea9e", "001_8da5f88bb0eafb19"]
 # The CLI defaults: the goldens show what a user gets out of the box.
 SETTINGS = GenerationSettings()
@@ -78,16 +80,28 @@ def test_seed_replays_to_its_golden_result(
 ) -> None:
     monkeypatch.chdir(REPO)  # source.path is recorded relative to the repository
     result = run_seed(seed_id, endpoint).model_dump(mode="json")
-    golden_path = GOLDEN / f"{seed_id}.json"
     if UPDATING:
-        golden_path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    golden = json.loads(golden_path.read_text(encoding="utf-8"))
+        _write_golden(seed_id, result)
+    golden = _goldens()[seed_id]
 
     assert len(result["events"]) == len(golden["events"]), "number of events changed"
     for index, (got, want) in enumerate(zip(result["events"], golden["events"], strict=True)):
         assert got == want, f"event {index} ({want['type']}) changed"
     assert result["rejected"] == golden["rejected"]
     assert _without_events(result) == _without_events(golden)
+
+
+def _goldens() -> dict[str, dict[str, Any]]:
+    if not GOLDEN.is_file():
+        return {}
+    lines = GOLDEN.read_text(encoding="utf-8").splitlines()
+    return {record["article_id"]: record for record in map(json.loads, lines)}
+
+
+def _write_golden(seed_id: str, result: dict[str, Any]) -> None:
+    goldens = _goldens() | {seed_id: result}
+    lines = [json.dumps(goldens[s], ensure_ascii=False) + "\n" for s in SEED_IDS if s in goldens]
+    GOLDEN.write_text("".join(lines), encoding="utf-8")
 
 
 def _without_events(result: dict[str, Any]) -> dict[str, Any]:
@@ -98,12 +112,12 @@ def test_every_seed_has_a_cassette_and_a_golden() -> None:
     cassettes = REPO / "tests" / "cassettes" / "test_seed_cassettes"
     for seed_id in SEED_IDS:
         assert (cassettes / f"test_seed_replays_to_its_golden_result[{seed_id}].yaml").is_file()
-        assert (GOLDEN / f"{seed_id}.json").is_file()
+    assert sorted(_goldens()) == SEED_IDS
 
 
 def test_golden_results_are_valid_and_their_offsets_slice_the_seeds() -> None:
-    for seed_id in SEED_IDS:
-        result = ArticleResult.model_validate_json((GOLDEN / f"{seed_id}.json").read_text(encoding="utf-8"))
+    for seed_id, record in _goldens().items():
+        result = ArticleResult.model_validate(record)
         text = (REPO / "seeds" / f"{seed_id}.txt").read_text(encoding="utf-8")
         for event in result.events:
             for evidence in event.evidence:

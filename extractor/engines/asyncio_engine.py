@@ -1,4 +1,4 @@
-"""The default engine: asyncio in this process, `concurrency` articles in flight."""
+"""The default engine: asyncio in this process."""
 
 from __future__ import annotations
 
@@ -23,23 +23,14 @@ class AsyncioEngine:
         ordered: bool,
         skip: SkipCheck | None = None,
     ) -> None:
-        asyncio.run(self._run(sources, config, emit, concurrency=concurrency, ordered=ordered, skip=skip))
+        async def extract_all() -> None:
+            # `concurrency` requests at the endpoint; twice as many articles in the
+            # pipeline, so finished answers are processed while new requests wait.
+            async with open_extractor(config, max_in_flight=concurrency) as extractor:
+                pending = _pending(sources, skip)
+                await run_batch(pending, extractor.extract, emit, concurrency=2 * concurrency, ordered=ordered)
 
-    async def _run(
-        self,
-        sources: list[str],
-        config: RunConfig,
-        emit: Callable[[ArticleResult], None],
-        *,
-        concurrency: int,
-        ordered: bool,
-        skip: SkipCheck | None,
-    ) -> None:
-        # `concurrency` requests at the endpoint; twice as many articles in the
-        # pipeline, so finished answers are processed while new requests wait.
-        async with open_extractor(config, max_in_flight=concurrency) as extractor:
-            pending = _pending(sources, skip)
-            await run_batch(pending, extractor.extract, emit, concurrency=2 * concurrency, ordered=ordered)
+        asyncio.run(extract_all())
 
 
 def _pending(sources: list[str], skip: SkipCheck | None) -> Iterator[Item]:
