@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from extractor.cli import main
+from extractor.rate_limit import RateLimits
 from extractor.testing import FakeOpenAI, Reply
 from tests.conftest import REPO
 
@@ -151,13 +153,26 @@ def test_one_bad_article_never_stops_the_batch(server: FakeOpenAI, tmp_path: Pat
     assert statuses == [("failed", "model"), ("failed", "input"), ("ok", None), ("ok", None)]
 
 
-def test_rate_limit_spaces_requests(server: FakeOpenAI, tmp_path: Path) -> None:
+def test_rate_limits_hold_back_what_exceeds_the_budget() -> None:
+    async def scenario() -> None:
+        per_minute = RateLimits(rpm=2)
+        await per_minute.before_request(10)
+        await per_minute.before_request(10)  # the bucket holds two requests
+        with pytest.raises(TimeoutError):  # the third waits for the bucket to drain
+            await asyncio.wait_for(per_minute.before_request(10), 0.3)
+        tokens = RateLimits(tpm=1000)
+        await tokens.before_request(900)
+        await tokens.after_response(900, 1000)  # the answer used 100 more than reserved
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(tokens.before_request(100), 0.3)
+
+    asyncio.run(scenario())
+
+
+def test_rate_limit_flags_reach_the_requests(server: FakeOpenAI, tmp_path: Path) -> None:
     inputs = make_articles(tmp_path / "in", 3)
-    started = time.monotonic()
-    # 120 requests per minute = one every half second after the first burst of capacity.
-    assert run(server, *inputs, "-o", str(tmp_path / "o.jsonl"), "--rpm", "2", "--concurrency", "3") == 0
+    assert run(server, *inputs, "-o", str(tmp_path / "o.jsonl"), "--rpm", "600", "--tpm", "10000000") == 0
     assert len(server.chat_requests) == 3
-    assert time.monotonic() - started >= 20  # 2 rpm: the third request waits for the bucket
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT semantics")
