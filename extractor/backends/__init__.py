@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 
 from extractor.backends.base import Backend, BackendOptions, Endpoint
@@ -34,9 +36,12 @@ def backend_names() -> list[str]:
 
 
 def _load_builtin_backends() -> None:
-    # Imported lazily so that `import extractor` stays cheap and so that the
-    # local backend's heavy optional dependency is touched only when chosen.
-    from extractor.backends import local, openai_compat  # noqa: F401
+    # Every module of this package registers itself on import, so a new backend
+    # is one new file. Imported lazily: `import extractor` stays cheap, and each
+    # backend touches its heavy optional dependency only when it runs.
+    for module in pkgutil.iter_modules(__path__):
+        if module.name != "base":
+            importlib.import_module(f"{__name__}.{module.name}")
 
 
 __all__ = ["Backend", "BackendOptions", "Endpoint", "backend_names", "get_backend", "register"]

@@ -7,6 +7,8 @@ whatever the engine.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from typing import Protocol
 
@@ -56,5 +58,7 @@ def get_engine(name: str) -> Engine:
 
 
 def _load_builtin_engines() -> None:
-    # Ray's module imports ray only when that engine runs.
-    from extractor.engines import asyncio_engine, ray_engine  # noqa: F401
+    # Every module of this package registers itself on import, so a new engine is
+    # one new file. Ray's module imports ray only when that engine runs.
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
