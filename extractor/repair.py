@@ -16,15 +16,16 @@ unsupported parties) and the digit normalization.
 
 Rules, in the order they run:
 
-1. Investments: amount, currency and qualifier must agree with a money mention
-   near the evidence.  The mention chosen is, in order of preference: one
-   whose amount equals the model's (relative tolerance `AMOUNT_TOLERANCE`),
-   one that differs only by a power of ten (a scale slip: 30e6 for 30e9), then
-   the one closest in amount (log ratio); ties go to the nearest, then the
-   first in the text.  Every field that disagrees is set to the text's value.
+1. Money figures (investments; `money_figure` on the type): amount, currency
+   and qualifier must agree with a money mention near the evidence.  The
+   mention chosen is, in order of preference: one whose amount equals the
+   model's (relative tolerance `AMOUNT_TOLERANCE`), one that differs only by a
+   power of ten (a scale slip: 30e6 for 30e9), then the one closest in amount
+   (log ratio); ties go to the nearest, then the first in the text.  Every
+   field that disagrees is set to the text's value.
    ``amount_text`` is replaced by the mention's text only when the model's
-   ``amount_text`` is not in the article (exact or normalized match).  An
-   investment with no money mention near its evidence is rejected.
+   ``amount_text`` is not in the article (exact or normalized match).  A
+   money figure with no money mention near its evidence is rejected.
 2. Dates (every event type), for date_start and date_end separately:
    a. a model date that contradicts every date mention near the evidence (not
       equal to a mention's start or end, not inside its range) is set to the
@@ -42,8 +43,9 @@ Rules, in the order they run:
    If a correction leaves date_end before date_start, date_end becomes null
    (recorded).
 3. Parties: a code with no mention of that country anywhere in the article is
-   removed.  For strategic dialogues, agreements and visits, countries named
-   inside the evidence spans themselves are added.  The list is kept sorted and
+   removed.  For types with `fills_parties_from_evidence` (strategic dialogues,
+   agreements and visits), countries named inside the evidence spans
+   themselves are added.  The list is kept sorted and
    unique (reordering alone is not recorded).  Nested fields are left alone:
    a visit's host_country_iso3, visitor and location are not touched.
 4. Digits of other scripts (Persian, Arabic-Indic, full-width, ...) in every
@@ -77,8 +79,6 @@ __all__ = ["AMOUNT_TOLERANCE", "WINDOW", "Repaired", "ascii_digits", "repair"]
 AMOUNT_TOLERANCE = 0.005
 # How far (in characters, on the same line) a mention may lie from an evidence span.
 WINDOW = 80
-# Event types whose parties may be completed from the countries their evidence names.
-_PARTY_FILL_TYPES = frozenset({"strategic_dialogue", "agreement", "visit"})
 # Keys never touched by digit normalization.
 _DIGITS_EXEMPT = frozenset({"amount_text", "evidence", "corrections", "type"})
 # A minimum quote length no quote reaches: turns fuzzy matching off.
@@ -165,14 +165,15 @@ def _repair_one(event: BaseModel, ctx: _Context) -> BaseModel | RejectedEvent:
     spans = [(e.start, e.end) for e in event.evidence if e.start is not None and e.end is not None]  # type: ignore[attr-defined]
     near = ctx.neighbourhoods(spans)
 
-    if data["type"] == "investment" and spans:
+    kind = type(event)  # the stored variant inherits the type's class variables
+    if getattr(kind, "money_figure", False) and spans:
         money = [m for m in ctx.mentions.money if m.amount > 0 and _touches(m, near)]
         if not money:
             return RejectedEvent(reason=NO_MONEY, event=event.model_dump(mode="json"))
         _repair_money(data, _pick_money(data["amount"], money, spans), ctx, corrections)
 
     _repair_dates(data, spans, near, ctx, corrections)
-    _repair_parties(data, spans, ctx, corrections)
+    _repair_parties(data, spans, ctx, corrections, fill=getattr(kind, "fills_parties_from_evidence", False))
     normalized = _digits_in(data)
 
     if not corrections and normalized == original:
@@ -265,10 +266,12 @@ def _supports(mention: DateMention, value: date) -> bool:
 # --- parties -------------------------------------------------------------------------
 
 
-def _repair_parties(data: dict[str, Any], spans: list[Span], ctx: _Context, out: list[Correction]) -> None:
+def _repair_parties(
+    data: dict[str, Any], spans: list[Span], ctx: _Context, out: list[Correction], *, fill: bool
+) -> None:
     given: list[str] = data["parties"]
     parties = {p for p in given if p in ctx.countries}
-    if data["type"] in _PARTY_FILL_TYPES:
+    if fill:
         parties |= {c.iso3 for c in ctx.mentions.countries if _inside(c, spans)}
     if parties != set(given):
         _set(data, "parties", sorted(parties), out)

@@ -21,6 +21,7 @@ from schemas.events import (
     StrategicDialogue,
     Visit,
     checking_quotes,
+    fields_class,
 )
 from schemas.result import (
     SCHEMA_VERSION,
@@ -67,6 +68,7 @@ __all__ = [
     "Usage",
     "Visit",
     "checking_quotes",
+    "fields_class",
     "result_json_schema",
     "result_json_schema_text",
 ]

@@ -9,8 +9,29 @@ variants are derived, so the definitions never drift apart:
   offsets into the article and how the quote was matched, plus any corrections
   the grounding step made.
 
-Adding a fifth event type: write its `*Fields` class here, add it to
-`EVENT_FIELDS`, and add its prompt text under `prompts/<version>/events/`.
+Adding a fifth event type: write its `*Fields` class here (setting the class
+variables below where the defaults do not fit), add it to `EVENT_FIELDS`, and
+add its prompt text under `prompts/<version>/events/`. Nothing else: repair,
+export, eval, diff, merge and the report read everything type-specific from
+these classes (see `fields_class`).
+
+Per-type behaviour, as class variables on `EventFields` (not model fields:
+they are not in the schema or in result lines):
+
+- `subkind`: the field (dotted path into a nested object, e.g.
+  "visitor.name_en") whose equal values break ties when matching or merging
+  events of this type; None for no tie-break.
+- `must_agree`: fields that, when two events both give them, must be equal for
+  the two to be merged as one event (a dialogue's round).
+- `money_figure`: the event is a money figure with `amount`, `currency`,
+  `qualifier` and `amount_text`; it is matched by currency and amount (not by
+  parties), and repair checks it against the money mentions near its evidence.
+- `fills_parties_from_evidence`: repair adds countries named inside the
+  evidence spans to `parties`.
+- `scored_fields`: fields `extractor eval` scores on matched pairs, where the
+  gold event has them.
+- `key_facts`: fields the HTML report shows on an event's card, in order;
+  empty means every field of the type's own that is set.
 """
 
 from __future__ import annotations
@@ -19,7 +40,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import (
     AfterValidator,
@@ -85,6 +106,15 @@ class EventFields(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
+    # Per-type behaviour (see the module docstring); the defaults suit a type
+    # between countries, matched by its parties.
+    subkind: ClassVar[str | None] = None
+    must_agree: ClassVar[tuple[str, ...]] = ()
+    money_figure: ClassVar[bool] = False
+    fills_parties_from_evidence: ClassVar[bool] = True
+    scored_fields: ClassVar[tuple[str, ...]] = ()
+    key_facts: ClassVar[tuple[str, ...]] = ()
+
     type: str
     status: Status = Field(description="occurred, planned or ongoing, as the article reports it")
     summary_en: str = Field(description="One English sentence saying what happened")
@@ -109,6 +139,11 @@ class EventFields(BaseModel):
 class StrategicDialogueFields(EventFields):
     """A round of structured talks between governments (e.g. a foreign ministers' strategic dialogue)."""
 
+    subkind = "round"
+    must_agree = ("round",)
+    scored_fields = ("round",)
+    key_facts = ("round",)
+
     type: Literal["strategic_dialogue"]
     round: int | None = Field(None, ge=1, description="Round number, e.g. 7 for the seventh round")
     participants: list[Person] = Field(default_factory=list)
@@ -119,6 +154,10 @@ class StrategicDialogueFields(EventFields):
 class AgreementFields(EventFields):
     """An agreement, memorandum, action plan, joint statement or trade plan."""
 
+    subkind = "kind"
+    scored_fields = ("kind", "agreement_status")
+    key_facts = ("kind", "agreement_status", "title_en")
+
     type: Literal["agreement"]
     kind: Literal["agreement", "mou", "action_plan", "joint_statement", "trade_plan", "other"]
     agreement_status: Literal["signed", "agreed", "planned", "proposed"]
@@ -128,6 +167,12 @@ class AgreementFields(EventFields):
 
 class InvestmentFields(EventFields):
     """A money figure: investment, loan, aid, trade volume or target, project cost."""
+
+    subkind = "figure_kind"
+    money_figure = True
+    fills_parties_from_evidence = False
+    scored_fields = ("amount", "currency", "qualifier")
+    key_facts = ("figure_kind", "qualifier", "amount")
 
     type: Literal["investment"]
     amount: Annotated[float, AfterValidator(_positive_amount)] = Field(
@@ -151,6 +196,9 @@ class InvestmentFields(EventFields):
 class VisitFields(EventFields):
     """An official visit of a person to another country."""
 
+    subkind = "visitor.name_en"
+    key_facts = ("purpose", "visitor")
+
     type: Literal["visit"]
     visitor: Person
     host_country_iso3: CountryCode
@@ -163,6 +211,23 @@ EVENT_FIELDS: tuple[type[EventFields], ...] = (
     InvestmentFields,
     VisitFields,
 )
+
+
+def type_name(fields: type[EventFields]) -> str:
+    """The value of the `type` field of a `*Fields` class."""
+    return fields.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
+
+
+def fields_class(event_type: str) -> type[EventFields]:
+    """The `*Fields` class of a type name; `EventFields` (the defaults) for an unknown type.
+
+    Looked up in `EVENT_FIELDS` at call time. Stored and answer variants
+    inherit the class variables, so given an event model, `type(event)` works too.
+    """
+    for fields in EVENT_FIELDS:
+        if type_name(fields) == event_type:
+            return fields
+    return EventFields
 
 
 # --- evidence, as the model gives it and as it is stored ----------------------------
@@ -228,8 +293,7 @@ def _variant(fields: type[EventFields], suffix: str, mixin: type[BaseModel]) -> 
 
 
 ANSWER_TYPES: dict[str, type[BaseModel]] = {
-    f.model_fields["type"].annotation.__args__[0]: _variant(f, "Answer", QuotedEvidence)  # type: ignore[union-attr]
-    for f in EVENT_FIELDS
+    type_name(f): _variant(f, "Answer", QuotedEvidence) for f in EVENT_FIELDS
 }
 EVENT_TYPES: dict[str, type[BaseModel]] = {
     name: _variant(f, "", GroundedEvidence)

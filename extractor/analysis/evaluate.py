@@ -9,13 +9,18 @@ from pathlib import Path
 from typing import Any
 
 from extractor.analysis import read_source_text
-from extractor.analysis.matching import greedy_assign, key_of_event, key_of_gold, match_score
+from extractor.analysis.matching import greedy_assign, is_money_figure, key_of_event, key_of_gold, match_score
 from extractor.errors import UserError
 from schemas import ArticleResult
+from schemas import events as _events
 
 # Attributes scored on matched pairs, and only where the gold event has the key
-# (a gold null is a claim too: "the text gives no date").
-ATTRIBUTES = (
+# (a gold null is a claim too: "the text gives no date"): these common ones plus
+# every type's `scored_fields`.
+COMMON_ATTRIBUTES = ("date_start", "date_end", "status", "parties")
+# The order reports list attributes in, as it was before types declared their
+# scored fields; attributes not named here follow, in EVENT_FIELDS order.
+_REPORT_ORDER = (
     "date_start",
     "date_end",
     "round",
@@ -27,6 +32,18 @@ ATTRIBUTES = (
     "kind",
     "agreement_status",
 )
+
+
+def scored_attributes() -> tuple[str, ...]:
+    """Every attribute eval scores, in report order (read from the event types at call time)."""
+    names = list(COMMON_ATTRIBUTES)
+    for fields in _events.EVENT_FIELDS:
+        names += [n for n in fields.scored_fields if n not in names]
+    known = [n for n in _REPORT_ORDER if n in names]
+    return (*known, *(n for n in names if n not in _REPORT_ORDER))
+
+
+ATTRIBUTES = scored_attributes()
 GoldEvents = dict[str, list[dict[str, Any]]]
 
 
@@ -119,7 +136,9 @@ class Evaluation:
             "micro": self.micro.as_dict(),
             "per_type": {name: c.as_dict() for name, c in sorted(self.per_type.items())},
             "attributes": {
-                name: self.attributes[name].as_dict() for name in ATTRIBUTES if name in self.attributes
+                name: self.attributes[name].as_dict()
+                for name in scored_attributes()
+                if name in self.attributes
             },
             "grounding": self.grounding.as_dict(),
             "errors": [vars(error) for error in self.errors],
@@ -219,7 +238,7 @@ def _required(gold_event: Mapping[str, Any]) -> bool:
 def _score_attributes(
     evaluation: Evaluation, predicted: dict[str, Any], gold_event: Mapping[str, Any]
 ) -> None:
-    for name in ATTRIBUTES:
+    for name in scored_attributes():
         gold_name = "countries" if name == "parties" else name
         if gold_name not in gold_event:
             continue
@@ -260,6 +279,7 @@ def grounding(results: Any) -> Grounding:
 
 def describe_gold(gold_event: Mapping[str, Any]) -> str:
     parts = [f"gold {gold_event.get('id', '?')}", ";".join(sorted(gold_event.get("countries") or [])) or "-"]
+    # Identifying fields where the gold event has them; a field no type has is never there.
     for name in ("round", "kind", "amount", "currency", "visitor", "date_start", "title_en"):
         if gold_event.get(name) is not None:
             parts.append(f"{name}={gold_event[name]}")
@@ -269,7 +289,7 @@ def describe_gold(gold_event: Mapping[str, Any]) -> str:
 def describe_event(index: int, dump: Mapping[str, Any]) -> str:
     parties = ";".join(dump.get("parties") or []) or "-"
     extra = ""
-    if dump["type"] == "investment":
+    if is_money_figure(dump["type"]):
         extra = f" amount={dump.get('amount')} {dump.get('currency')}"
     return f"event {index} {parties}{extra}: {dump.get('summary_en', '')}"
 
@@ -284,7 +304,7 @@ def format_text(evaluation: Evaluation) -> str:
         )
     lines.append("")
     lines.append("attribute accuracy on matched events:")
-    for name in ATTRIBUTES:
+    for name in scored_attributes():
         if name in evaluation.attributes:
             a = evaluation.attributes[name].as_dict()
             lines.append(f"  {name:<18} {a['correct']}/{a['total']} = {a['accuracy']:.3f}")

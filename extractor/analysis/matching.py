@@ -1,11 +1,12 @@
 """Deciding which events are "the same event": one set of rules for eval, diff and merge.
 
 Two events can match when they have the same type and
-- investments: the same currency and amounts at most 2 % apart;
+- money figures (investments): the same currency and amounts at most 2 % apart;
 - every other type: parties (gold: countries) with a Jaccard index of at least 0.5.
 
-Among several candidates the best score wins; `subkind` (agreement kind, figure
-kind, visitor, round) only breaks ties so that, say, a predicted action plan pairs
+Among several candidates the best score wins; `subkind` (the field the type's
+`subkind` class variable names: agreement kind, figure kind, visitor, round)
+only breaks ties so that, say, a predicted action plan pairs
 with the gold action plan rather than with the joint statement of the same parties.
 """
 
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
+
+from schemas import fields_class
 
 AMOUNT_TOLERANCE = 0.02
 MIN_JACCARD = 0.5
@@ -50,20 +53,30 @@ def amounts_agree(a: float, b: float, tolerance: float = AMOUNT_TOLERANCE) -> bo
     return relative_gap(a, b) <= tolerance + 1e-12
 
 
+def subkind_value(fields: Mapping[str, Any], path: str | None) -> Any:
+    """The value at a dotted path ("visitor.name_en"); a plain value stops the walk.
+
+    Gold files give a nested object as a plain value (a visit's `visitor` is
+    the name), so a non-object on the way is the value itself.
+    """
+    if path is None:
+        return None
+    value: Any = fields
+    for part in path.split("."):
+        if not isinstance(value, Mapping):
+            break
+        value = value.get(part)
+    return value
+
+
 def _subkind(fields: Mapping[str, Any]) -> str | None:
-    kind = fields.get("type")
-    if kind == "agreement":
-        value = fields.get("kind")
-    elif kind == "investment":
-        value = fields.get("figure_kind")
-    elif kind == "strategic_dialogue":
-        value = fields.get("round")
-    elif kind == "visit":
-        visitor = fields.get("visitor")
-        value = visitor.get("name_en") if isinstance(visitor, Mapping) else visitor
-    else:
-        value = None
+    value = subkind_value(fields, fields_class(fields.get("type", "")).subkind)
     return None if value is None else str(value).strip().lower()
+
+
+def is_money_figure(event_type: str) -> bool:
+    """Whether events of this type are matched by currency and amount rather than parties."""
+    return fields_class(event_type).money_figure
 
 
 def key_of_event(event: BaseModel | Mapping[str, Any]) -> MatchKey:
@@ -94,7 +107,7 @@ def match_score(a: MatchKey, b: MatchKey) -> Score | None:
     if a.type != b.type:
         return None
     tie_break = 1.0 if a.subkind is not None and a.subkind == b.subkind else 0.0
-    if a.type == "investment":
+    if is_money_figure(a.type):
         if a.currency != b.currency or a.amount is None or b.amount is None:
             return None
         if not amounts_agree(a.amount, b.amount):

@@ -6,21 +6,22 @@ Rules (all must hold between a new event and every member of a canonical event):
 - parties compatible: Jaccard >= 0.5;
 - dates (date_start, else date_end) within `date_tolerance` days; a null date is
   compatible with any date;
-- no contradiction: rounds both set and different, or investments in different
-  currencies or more than 2 % apart, never merge.
+- no contradiction: a `must_agree` field (a dialogue's round) both set and
+  different, or money figures (investments) in different currencies or more
+  than 2 % apart, never merge.
 
 Speed: events are processed once, in (article_id, event index) order, and only
 compared with canonical events found through a blocking index keyed by type,
-party (plus currency and amount bucket for investments) and date bucket, so the
+party (plus currency and amount bucket for money figures) and date bucket, so the
 cost grows with block sizes, not with the square of the whole set. An undated
 event first tries canonical events with exactly its parties, which is where its
 best possible match lives, and scans its parties' whole blocks only when none fits.
 
 Among several compatible canonical events the best is the one with the highest
-party Jaccard, then the same subkind (agreement kind, figure kind, visitor,
-round), then the earliest created (for an undated event with a perfect match:
-the first found in the index). Deterministic for a given set of events, in any
-input order.
+party Jaccard, then the same subkind (the type's `subkind` class variable:
+agreement kind, figure kind, visitor, round), then the earliest created (for an
+undated event with a perfect match: the first found in the index). Deterministic
+for a given set of events, in any input order.
 """
 
 from __future__ import annotations
@@ -35,8 +36,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from extractor.analysis.matching import AMOUNT_TOLERANCE, MIN_JACCARD, amounts_agree, jaccard, key_of_event
-from schemas import ArticleResult
+from extractor.analysis.matching import (
+    AMOUNT_TOLERANCE,
+    MIN_JACCARD,
+    amounts_agree,
+    is_money_figure,
+    jaccard,
+    key_of_event,
+)
+from schemas import ArticleResult, fields_class
 
 DATE_TOLERANCE_DAYS = 2
 # Fields that hold evidence, not facts about the event: kept per source instead.
@@ -91,7 +99,8 @@ class Cluster:
     min_day: int | None = None
     max_day: int | None = None
     has_undated: bool = False
-    rounds: set[int] = field(default_factory=set)
+    # Values of the type's `must_agree` fields (a dialogue's round) the members give.
+    agreed: dict[str, set[Any]] = field(default_factory=dict)
     min_amount: float | None = None
     max_amount: float | None = None
     indexed: set[tuple[Any, ...]] = field(default_factory=set)
@@ -109,8 +118,9 @@ class Cluster:
         else:
             self.min_day = item.day if self.min_day is None else min(self.min_day, item.day)
             self.max_day = item.day if self.max_day is None else max(self.max_day, item.day)
-        if item.fields.get("round") is not None:
-            self.rounds.add(item.fields["round"])
+        for name in fields_class(item.type).must_agree:
+            if item.fields.get(name) is not None:
+                self.agreed.setdefault(name, set()).add(_hashable(item.fields[name]))
         amount = item.fields.get("amount")
         if amount is not None:
             self.min_amount = amount if self.min_amount is None else min(self.min_amount, amount)
@@ -140,7 +150,7 @@ class Merger:
 
     def _base_tokens(self, item: SourceEvent, probe: bool) -> list[tuple[Any, ...]]:
         parties = party_tokens(item.parties, probe)
-        if item.type != "investment":
+        if not is_money_figure(item.type):
             return [(item.type, party) for party in parties]
         bucket = math.floor(math.log(item.fields["amount"]) / _AMOUNT_BUCKET)
         # Amounts within 2 % are at most one bucket apart, so a probe looks at three.
@@ -222,10 +232,12 @@ class Merger:
                 or item.day > cluster.min_day + self.date_tolerance
             ):
                 return None
-        round_ = item.fields.get("round")
-        if round_ is not None and cluster.rounds and cluster.rounds != {round_}:
-            return None
-        if item.type == "investment":
+        for name in fields_class(item.type).must_agree:
+            value = item.fields.get(name)
+            known = cluster.agreed.get(name)
+            if value is not None and known and known != {_hashable(value)}:
+                return None
+        if is_money_figure(item.type):
             first = cluster.members[0].fields
             amount = item.fields["amount"]
             if item.fields["currency"] != first["currency"]:
@@ -255,8 +267,15 @@ def party_tokens(parties: frozenset[str], probe: bool) -> list[tuple[str, ...]]:
     return tokens
 
 
+def _hashable(value: Any) -> Any:
+    """A set member for a field value (nested objects and lists compare as JSON)."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value
+
+
 def _exact_key(item: SourceEvent) -> tuple[Any, ...]:
-    if item.type == "investment":
+    if is_money_figure(item.type):
         return (item.type, item.parties, item.fields["currency"], item.fields["amount"])
     return (item.type, item.parties)
 
@@ -381,9 +400,9 @@ def merge_rule(cluster: Cluster, date_tolerance: int = DATE_TOLERANCE_DAYS) -> s
         spread = cluster.max_day - cluster.min_day
         undated = " and some undated" if cluster.has_undated else ""
         parts.append(f"dates within {date_tolerance} days (spread {spread} days){undated}")
-    if cluster.rounds:
-        parts.append(f"round {next(iter(cluster.rounds))} agrees")
-    if kind == "investment" and cluster.min_amount and cluster.max_amount:
+    for name, values in cluster.agreed.items():
+        parts.append(f"{name} {next(iter(values))} agrees")
+    if is_money_figure(kind) and cluster.min_amount and cluster.max_amount:
         gap = 100 * (cluster.max_amount - cluster.min_amount) / cluster.max_amount
         currency = cluster.members[0].fields["currency"]
         parts.append(f"same currency {currency}, amounts within {AMOUNT_TOLERANCE:.0%} (gap {gap:.1f}%)")

@@ -18,7 +18,8 @@ from importlib import resources
 from typing import Any
 
 from extractor.analysis import read_source_text
-from schemas import ArticleResult, Usage
+from schemas import ArticleResult, Usage, fields_class
+from schemas.events import EventFields
 
 RTL_LANGUAGES = frozenset({"fa", "ar", "ur", "he", "ps", "ckb", "sd", "ug", "yi", "dv"})
 # Shown in the card's header or evidence list, so not repeated among the fields.
@@ -139,15 +140,27 @@ def _counts(counter: Counter[str]) -> str:
 
 
 def _key_facts(event: Mapping[str, Any]) -> str:
-    """The few fields that identify an event of its type, as one short line."""
+    """The few fields that identify an event of its type (its `key_facts`), as one short line.
+
+    A money figure's amount comes with its currency; a nested object shows its
+    first field (a visitor's name); a type without `key_facts` shows every field
+    of its own that is set.
+    """
+    fields = fields_class(event.get("type", ""))
+    names = fields.key_facts or tuple(n for n in fields.model_fields if n not in EventFields.model_fields)
     facts = []
-    for name in ("round", "kind", "agreement_status", "title_en", "figure_kind", "qualifier", "purpose"):
-        if event.get(name) is not None:
-            facts.append(f"{name}: {event[name]}")
-    if event.get("amount") is not None:
-        facts.append(f"amount: {_number(event['amount'])} {event.get('currency', '')}")
-    if isinstance(event.get("visitor"), Mapping):
-        facts.append(f"visitor: {event['visitor'].get('name_en')}")
+    for name in names:
+        value = event.get(name)
+        if value is None or value == []:
+            continue
+        if name == "amount" and fields.money_figure:
+            facts.append(f"amount: {_number(value)} {event.get('currency', '')}")
+        elif isinstance(value, Mapping):
+            facts.append(f"{name}: {next(iter(value.values()), None)}")
+        elif isinstance(value, list):
+            facts.append(f"{name}: {', '.join(_plain(v) for v in value)}")
+        else:
+            facts.append(f"{name}: {value}")
     return "; ".join(facts)
 
 
