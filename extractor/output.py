@@ -23,9 +23,7 @@ from extractor.errors import UserError
 class _Line:
     offset: int
     ok: bool
-    sha256: str | None
-    prompt_sha256: str | None
-    model: tuple[str, str] | None
+    answer_key: str | None
 
 
 class ResumeIndex:
@@ -47,25 +45,15 @@ class ResumeIndex:
                 except (ValueError, KeyError, TypeError):
                     offset += len(raw)
                     continue  # a torn last line from a crash is simply redone
-                model = record.get("model") or {}
                 self._latest[source] = _Line(
-                    offset=offset,
-                    ok=record.get("status") == "ok",
-                    sha256=record["source"].get("sha256"),
-                    prompt_sha256=record.get("prompt_sha256"),
-                    model=(model.get("backend"), model.get("name")) if model else None,
+                    offset=offset, ok=record.get("status") == "ok", answer_key=record.get("answer_key")
                 )
                 offset += len(raw)
 
-    def is_done(self, source: str, sha256: str, prompt_sha256: str, model: tuple[str, str]) -> bool:
+    def is_done(self, source: str, answer_key: str) -> bool:
+        """Ok before, for the same article bytes, prompt, schema, model, server and settings."""
         line = self._latest.get(source)
-        return (
-            line is not None
-            and line.ok
-            and line.sha256 == sha256
-            and line.prompt_sha256 == prompt_sha256
-            and line.model == model
-        )
+        return line is not None and line.ok and line.answer_key == answer_key
 
     def offset_of(self, source: str) -> int | None:
         line = self._latest.get(source)

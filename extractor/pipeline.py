@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
 from extractor.cache import AnswerCache, answer_key
 from extractor.grounding import Grounder
@@ -21,6 +22,9 @@ class Extractor:
     prompt: Prompt
     keep_ungrounded: bool = False
     cache: AnswerCache | None = None
+    # Requests under way by answer key: a second copy of an article waits for the
+    # first one's answer instead of paying for the same request again.
+    _in_flight: dict[str, asyncio.Future[Outcome]] = field(default_factory=dict, init=False, repr=False)
 
     async def extract(self, item: Article | Unreadable) -> ArticleResult:
         """The article's result line; never raises, so one article cannot stop a batch."""
@@ -34,7 +38,8 @@ class Extractor:
             return self._unreadable(item)
         article = item
         grounder = Grounder(article)
-        outcome = await self._answer(article, grounder)
+        key = answer_key(article.sha256, self.prompt.sha256, self.model.endpoint, self.model.settings)
+        outcome = await self._answer(article, key, grounder)
         source = Source(
             path=article.path,
             sha256=article.sha256,
@@ -42,7 +47,7 @@ class Extractor:
             published=article.published,
         )
         if outcome.answer is None:
-            return self._result(article.article_id, source, outcome, error=outcome.error)
+            return self._result(article.article_id, source, outcome, key, error=outcome.error)
         grounded = grounder.ground(outcome.answer.events, keep_ungrounded=self.keep_ungrounded)
         # Mentions are the costliest CPU step; an answer with no events needs none.
         mentions = find_mentions(article) if grounded.events else None
@@ -51,23 +56,40 @@ class Extractor:
             article.article_id,
             source,
             outcome,
+            key,
             events=repaired.events,
             rejected=grounded.rejected + repaired.rejected,
         )
 
-    async def _answer(self, article: Article, grounder: Grounder) -> Outcome:
-        """The model's validated answer: from the cache when this exact request was answered before."""
-        key = None
-        if self.cache is not None:
-            key = answer_key(article.sha256, self.prompt.sha256, self.model.endpoint, self.model.settings)
-            if (answer := self.cache.get(key)) is not None:
-                return Outcome(answer, Usage(), cached=True)
-        outcome = await self.model.extract(self.prompt.messages(article), grounder.contains)
-        if key is not None and outcome.answer is not None:
+    async def _answer(self, article: Article, key: str, grounder: Grounder) -> Outcome:
+        """The model's validated answer, paid for once: from the cache when this exact request
+        was answered before, or from the same request already under way in this run."""
+        if self.cache is not None and (answer := self.cache.get(key)) is not None:
+            return Outcome(answer, Usage(), cached=True)
+        if (under_way := self._in_flight.get(key)) is not None:
+            first = await asyncio.shield(under_way)
+            return Outcome(first.answer, Usage(), first.error, first.notes, cached=first.answer is not None)
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self._in_flight[key] = future
+        try:
+            outcome = await self.model.extract(self.prompt.messages(article), grounder.contains)
+            future.set_result(outcome)
+        except asyncio.CancelledError:  # waiting copies must not hang on a cancelled first one
+            future.cancel()
+            raise
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved here, so an unawaited failure is not logged as lost
+            raise
+        finally:
+            del self._in_flight[key]
+        if self.cache is not None and outcome.answer is not None:
             self.cache.put(key, outcome.answer, self.model.endpoint.model)
         return outcome
 
-    def _result(self, article_id: str, source: Source, outcome: Outcome, **fields: object) -> ArticleResult:
+    def _result(
+        self, article_id: str, source: Source, outcome: Outcome, key: str, **fields: object
+    ) -> ArticleResult:
         error = fields.get("error")
         return ArticleResult(
             article_id=article_id,
@@ -76,6 +98,7 @@ class Extractor:
             model=self.model_info,
             prompt_version=self.prompt.version,
             prompt_sha256=self.prompt.sha256,
+            answer_key=key,
             usage=outcome.usage,
             cached=outcome.cached,
             warnings=outcome.notes,

@@ -72,6 +72,11 @@ class ArticleResult(BaseModel):
     model: ModelInfo | None = None
     prompt_version: str | None = None
     prompt_sha256: str | None = None
+    answer_key: str | None = Field(
+        None,
+        description="Hash of all that decides the model's answer (article, prompt, answer schema, "
+        "backend, model, server, generation settings); the cache and --resume compare it",
+    )
     usage: Usage = Field(default_factory=Usage)
     cached: bool = Field(False, description="True when the model answer came from the cache")
 

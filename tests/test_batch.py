@@ -61,6 +61,20 @@ def test_rerunning_the_same_job_makes_no_model_requests(server: FakeOpenAI, tmp_
     assert report["requests"]["total"] == 0
 
 
+def test_copies_of_one_article_in_flight_pay_once(server: FakeOpenAI, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (folder / name).write_text("The same wire story, syndicated three times.", encoding="utf-8")
+    server.responder = lambda body: Reply.answer({"events": []}, delay=0.3)
+    out = tmp_path / "out.jsonl"
+    assert run(server, str(folder), "-o", str(out), "--no-cache", "--concurrency", "3") == 0
+    assert len(server.chat_requests) == 1
+    lines = lines_of(out)
+    assert [line["cached"] for line in lines].count(True) == 2
+    assert sum(line["usage"]["requests"] for line in lines) == 1
+
+
 def test_no_cache_asks_the_model_again(server: FakeOpenAI, tmp_path: Path) -> None:
     inputs = make_articles(tmp_path / "in", 2)
     out = tmp_path / "out.jsonl"
@@ -102,7 +116,8 @@ def test_resume_skips_done_articles_retries_failed_ones_and_writes_each_once(
 
     failing.clear()
     summary = tmp_path / "summary.json"
-    assert run(server, *inputs, "-o", str(out), "--no-cache", "--resume", "--summary", str(summary)) == 0
+    same_settings = ["--no-cache", "--max-retries", "0"]
+    assert run(server, *inputs, "-o", str(out), *same_settings, "--resume", "--summary", str(summary)) == 0
     assert len(server.chat_requests) - before == 2  # only the two failed articles were asked again
     final = lines_of(out)
     assert [Path(line["source"]["path"]).name for line in final] == [Path(p).name for p in inputs]
@@ -110,14 +125,19 @@ def test_resume_skips_done_articles_retries_failed_ones_and_writes_each_once(
     assert json.loads(summary.read_text(encoding="utf-8"))["articles"]["skipped_as_done"] == 4
 
 
-def test_resume_redoes_articles_when_the_prompt_or_model_changed(server: FakeOpenAI, tmp_path: Path) -> None:
+def test_resume_redoes_articles_when_the_model_or_a_setting_changed(server: FakeOpenAI, tmp_path: Path) -> None:
     inputs = make_articles(tmp_path / "in", 2)
     out = tmp_path / "out.jsonl"
     assert run(server, *inputs, "-o", str(out), "--no-cache") == 0
+    assert run(server, *inputs, "-o", str(out), "--no-cache", "--resume") == 0
+    assert len(server.chat_requests) == 2  # same everything: nothing redone
     assert main(["run", *inputs, "-o", str(out), "--no-cache", "--resume", "--quiet",
                  "--base-url", server.base_url, "--model", "another-model"]) == 0
     assert len(server.chat_requests) == 4
     assert [line["model"]["name"] for line in lines_of(out)] == ["another-model", "another-model"]
+    assert main(["run", *inputs, "-o", str(out), "--no-cache", "--resume", "--quiet", "--max-tokens", "100",
+                 "--base-url", server.base_url, "--model", "another-model"]) == 0
+    assert len(server.chat_requests) == 6
 
 
 def test_unordered_output_still_has_one_line_per_article(server: FakeOpenAI, tmp_path: Path) -> None:

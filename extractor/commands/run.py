@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from extractor.backends import BackendOptions, backend_names, get_backend
-from extractor.cache import default_cache_path
+from extractor.cache import answer_key, default_cache_path
 from extractor.config import RunConfig
 from extractor.engines import SkipCheck, engine_names, get_engine
 from extractor.errors import UserError
@@ -96,8 +96,7 @@ def run(args: argparse.Namespace) -> int:
             tpm=args.tpm,
         )
         progress = Progress(len(sources), quiet=args.quiet)
-        skip = _resume_check(args.output, prompt.sha256, (endpoint.backend, endpoint.model), stats, progress) \
-            if args.resume else None
+        skip = _resume_check(args.output, config, prompt.sha256, stats, progress) if args.resume else None
         with open_output(args.output, append=args.resume) as out:
 
             def emit(result: ArticleResult) -> None:
@@ -121,12 +120,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _resume_check(
-    output: str, prompt_sha256: str, model: tuple[str, str], stats: RunStats, progress: Progress
+    output: str, config: RunConfig, prompt_sha256: str, stats: RunStats, progress: Progress
 ) -> SkipCheck:
     index = ResumeIndex(Path(output))
 
     def already_done(source: str, sha256: str) -> bool:
-        done = index.is_done(source, sha256, prompt_sha256, model)
+        done = index.is_done(source, answer_key(sha256, prompt_sha256, config.endpoint, config.settings))
         if done:
             stats.skipped += 1
             progress.advance(stats)
