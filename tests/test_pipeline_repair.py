@@ -46,3 +46,29 @@ def test_wrong_scale_dropped_qualifier_and_invented_figure_are_fixed_or_rejected
     (rejected,) = result["rejected"]
     assert rejected["event"]["figure_kind"] == "loan"
     assert "no money amount" in rejected["reason"]
+
+
+def test_keep_ungrounded_keeps_the_event_marked_instead_of_rejecting_it(tmp_path: Path) -> None:
+    invented = {
+        "events": [
+            {
+                "type": "strategic_dialogue", "status": "occurred", "summary_en": "A dialogue.",
+                "parties": ["CHN", "PAK"], "round": 7, "evidence": ["words that are nowhere in the article"],
+            }
+        ]
+    }
+    results = {}
+    for flag in ([], ["--keep-ungrounded"]):
+        out = tmp_path / f"out{len(flag)}.jsonl"
+        with FakeOpenAI() as server:
+            server.responder = lambda body: Reply.answer(invented)
+            argv = ["run", str(PERSIAN), "-o", str(out), "--base-url", server.base_url, "--model", "m",
+                    "-q", "--max-retries", "0", "--no-cache", *flag]
+            assert main(argv) == 0
+        results[bool(flag)] = json.loads(out.read_text(encoding="utf-8"))
+    assert results[False]["events"] == [] and len(results[False]["rejected"]) == 1
+    (kept,) = results[True]["events"]
+    assert kept["grounded"] is False
+    assert kept["evidence"] == [{"quote": "words that are nowhere in the article", "start": None, "end": None,
+                                 "match": None}]
+    assert results[True]["rejected"] == []
