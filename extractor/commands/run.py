@@ -6,9 +6,10 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from extractor.backends import BackendOptions, backend_names, get_backend
+from extractor.backends import BackendOptions, Endpoint, backend_names, get_backend
 from extractor.cache import answer_key, default_cache_path
 from extractor.config import RunConfig
 from extractor.engines import SkipCheck, engine_names, get_engine
@@ -81,20 +82,7 @@ def run(args: argparse.Namespace) -> int:
     stats = RunStats()
     with backend.endpoint(options) as endpoint:
         check_endpoint(endpoint)
-        config = RunConfig(
-            endpoint=endpoint,
-            settings=GenerationSettings(
-                max_tokens=args.max_tokens,
-                temperature=args.temperature,
-                max_reasks=args.max_retries,
-                timeout=args.timeout or endpoint.timeout,
-            ),
-            prompt_version=prompt.version,
-            keep_ungrounded=args.keep_ungrounded,
-            cache_path=None if args.no_cache else str(args.cache or default_cache_path()),
-            rpm=args.rpm,
-            tpm=args.tpm,
-        )
+        config = _run_config(args, endpoint, prompt.version)
         progress = Progress(len(sources), quiet=args.quiet)
         skip = _resume_check(args.output, config, prompt.sha256, stats, progress) if args.resume else None
         with open_output(args.output, append=args.resume) as out:
@@ -119,6 +107,24 @@ def run(args: argparse.Namespace) -> int:
     return 0 if stats.failed == 0 else 1
 
 
+def _run_config(args: argparse.Namespace, endpoint: Endpoint, prompt_version: str) -> RunConfig:
+    """The user's flags, with the backend's defaults where the user said nothing."""
+    return RunConfig(
+        endpoint=endpoint,
+        settings=GenerationSettings(
+            max_tokens=args.max_tokens,
+            temperature=args.temperature,
+            max_reasks=args.max_retries,
+            timeout=args.timeout or endpoint.timeout,
+        ),
+        prompt_version=prompt_version,
+        keep_ungrounded=args.keep_ungrounded,
+        cache_path=None if args.no_cache else str(args.cache or default_cache_path()),
+        rpm=args.rpm,
+        tpm=args.tpm,
+    )
+
+
 def _resume_check(
     output: str, config: RunConfig, prompt_sha256: str, stats: RunStats, progress: Progress
 ) -> SkipCheck:
@@ -138,7 +144,9 @@ def _default_backend(base_url: str | None) -> str:
     return "openai" if base_url or os.environ.get("OPENAI_BASE_URL") else "local"
 
 
-def _count(minimum: int):  # noqa: ANN202 - an argparse type factory
+def _count(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an integer of at least `minimum`."""
+
     def parse(value: str) -> int:
         number = int(value)
         if number < minimum:
