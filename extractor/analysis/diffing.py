@@ -6,8 +6,8 @@ two runs with different models or prompts compare by content, not by position.
 Ignoring fields: each name is a dotted path, relative to the result line for
 article fields (`usage`, `model.name`) and to the event for event fields
 (`summary_en`, `evidence.start`); a name also covers everything below it
-(`evidence` ignores quotes and offsets). By default `usage` and `cached` are
-ignored because they change on every run.
+(`evidence` ignores quotes and offsets). By default `usage`, `cached` and `answer_key` are
+ignored: they describe the run (cost, cache hits, a hash of its inputs), not its results.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from typing import Any
 from extractor.analysis.matching import key_of_event, match_keys
 from schemas import ArticleResult
 
-DEFAULT_IGNORE = ("usage", "cached")
+# What describes a run rather than its results: cost, cache hits, and the hash of
+# the request's inputs (a changed prompt or model shows in prompt_sha256 and model).
+DEFAULT_IGNORE = ("usage", "cached", "answer_key")
 _INDEX = re.compile(r"\[\d+\]")
 
 

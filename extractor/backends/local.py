@@ -72,8 +72,8 @@ def _local_endpoint(options: BackendOptions) -> Iterator[Endpoint]:
             mode=mode,
             concurrency=1,
             timeout=1800.0,
-            # The port changes every run; the weights file does not.
-            served_by=f"{model}:{model.stat().st_size}",
+            # The port changes every run and the folder with the venv; the weights do not.
+            served_by=f"{model.name}:{model.stat().st_size}",
         )
 
 

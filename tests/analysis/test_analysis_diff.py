@@ -51,7 +51,7 @@ def test_reports_added_removed_and_changed(seeds_results: Path, tmp_path: Path, 
         "events_removed": 1 + 1 + 2,  # the 30e9 figure, the CPEC 2.0 agreement, zh's two events
         "events_changed": 2,
     }
-    assert report["ignored"] == ["cached", "usage"]
+    assert report["ignored"] == ["answer_key", "cached", "usage"]
     fa = next(a for a in report["articles"] if a["article_id"] == FA_ID)
     changed = {c["type"]: c for c in fa["events_changed"]}
     assert changed["strategic_dialogue"]["changes"] == [{"path": "round", "old": 7, "new": 6}]
