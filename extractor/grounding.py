@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from extractor.reader import Article
-from extractor.text.align import ArticleAligner
+from extractor.text.align import Alignment, ArticleAligner
 from schemas import EVENT_TYPES, Evidence, RejectedEvent
 
 
@@ -29,12 +29,20 @@ class Grounder:
         self._text = article.text
         self._offset = article.body_start
         self._aligner = ArticleAligner(article.body)
+        self._found: dict[str, Alignment | None] = {}
+
+    def _align(self, quote: str) -> Alignment | None:
+        # Each quote is checked during validation and then located for storage:
+        # align it once (a fuzzy search over a long article is the costly part).
+        if quote not in self._found:
+            self._found[quote] = self._aligner.align(quote)
+        return self._found[quote]
 
     def contains(self, quote: str) -> bool:
-        return self._aligner.align(quote) is not None
+        return self._align(quote) is not None
 
     def locate(self, quote: str) -> Evidence:
-        found = self._aligner.align(quote)
+        found = self._align(quote)
         if found is None:
             return Evidence(quote=quote)
         start, end = found.start + self._offset, found.end + self._offset
