@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from extractor.analysis import read_source_text
 from extractor.results_io import iter_result_lines, parse_result
 from schemas import ArticleResult
 
@@ -43,13 +43,12 @@ def line_problems(line: str | None) -> list[str]:
 
 def offset_problems(result: ArticleResult) -> list[str]:
     """Evidence offsets must slice the article to the quote, when the article is at hand."""
-    path = Path(result.source.path)
-    if not path.is_file():
-        return []
-    raw = path.read_bytes()
-    if result.source.sha256 and hashlib.sha256(raw).hexdigest() != result.source.sha256:
-        return [f"source.path {path} has changed since extraction (sha256 differs)"]
-    text = raw.decode("utf-8", errors="replace")
+    if not Path(result.source.path).is_file():
+        return []  # nothing to check against
+    source = read_source_text(result.source)
+    if source.text is None:
+        return [str(source.problem)]
+    text = source.text
     problems = []
     for i, event in enumerate(result.events):
         for j, evidence in enumerate(event.evidence):
