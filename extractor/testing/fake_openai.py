@@ -21,7 +21,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -136,15 +136,8 @@ class Reply:
         delay: float | None = None,
     ) -> Reply:
         """A max-tokens cut-off: the JSON text is cut in the middle, finish_reason 'length'."""
-        text = _json_text(arguments)
-        return cls(
-            "answer",
-            arguments=text[: len(text) // 2],
-            finish_reason="length",
-            prompt_tokens=prompt_tokens,
-            completion_tokens=completion_tokens,
-            delay=delay,
-        )
+        whole = cls.answer(arguments, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, delay=delay)
+        return replace(whole, arguments=whole.arguments[: len(whole.arguments) // 2], finish_reason="length")
 
     @classmethod
     def invalid_json(
