@@ -208,12 +208,22 @@ def test_ctrl_c_keeps_finished_lines_and_resume_finishes_the_job(server: FakeOpe
     command = [sys.executable, "-m", "extractor", "run", *inputs, "-o", str(out), "--quiet", "--no-cache",
                "--concurrency", "1", "--base-url", server.base_url, "--model", "fake-model"]
     env = os.environ | {"PYTHONPATH": str(REPO)}
-    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while len(lines_of(out) if out.exists() else []) < 3 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=30)
+    # A job started in the background inherits SIGINT ignored, and Python then never
+    # raises KeyboardInterrupt: give the child the default, as a terminal would.
+    process = subprocess.Popen(
+        command, env=env, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while len(lines_of(out) if out.exists() else []) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
     assert process.returncode == 130
     assert "--resume" in stderr
     kept = lines_of(out)
