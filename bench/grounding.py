@@ -1,6 +1,6 @@
 """Time quote grounding on a ~200 KB synthetic multilingual article.
 
-    /work/venv/bin/python bench/grounding.py
+    python bench/grounding.py
 
 Aligns 50 quotes (exact, normalised and fuzzy variants) with `ArticleAligner`
 and compares with a naive approach that re-folds the article for every quote

@@ -52,9 +52,7 @@ def synthetic_event(rng: random.Random) -> dict[str, Any]:
 def synthetic_events(n: int, seed: int = 7) -> list[SourceEvent]:
     rng = random.Random(seed)
     return [
-        SourceEvent.from_dump(
-            f"a{i // 5:07d}", rng.choice(["fa", "ar", "zh", "en"]), i % 5, synthetic_event(rng)
-        )
+        SourceEvent.from_dump(f"a{i // 5:07d}", rng.choice(["fa", "ar", "zh", "en"]), i % 5, synthetic_event(rng))
         for i in range(n)
     ]
 

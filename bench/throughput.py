@@ -1,6 +1,6 @@
 """Issue 5's benchmark: how close `extractor run` gets to the model server's own limit.
 
-    /work/venv/bin/python bench/throughput.py [--articles 500] [--latency 0.25] [--concurrency 32]
+    python bench/throughput.py [--articles 500] [--latency 0.25] [--concurrency 32]
 
 One run prints a labelled table of:
 
@@ -134,8 +134,15 @@ def fake_server_process(latency: float) -> Iterator[str]:
     """`python -m extractor.testing.fake_openai` on a free 127.0.0.1 port; yields its base URL."""
     process = subprocess.Popen(
         # Not `-m extractor.testing.fake_openai`: the package imports the module first, and runpy warns.
-        [sys.executable, "-c", "import sys; from extractor.testing.fake_openai import main; main(sys.argv[1:])",
-         "--port", "0", "--latency", str(latency)],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from extractor.testing.fake_openai import main; main(sys.argv[1:])",
+            "--port",
+            "0",
+            "--latency",
+            str(latency),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -243,10 +250,10 @@ def run_sequential(paths: list[Path], url: str, out: Path) -> float:
     """What a user would write instead: one instructor call per article, one at a time."""
     import instructor
     import openai
+    from extractor.schemas import ArticleEvents
 
     from extractor.prompting import load_prompt
     from extractor.reader import read_one
-    from schemas import ArticleEvents
 
     prompt = load_prompt()
     client = instructor.from_openai(openai.OpenAI(base_url=url, api_key="bench-dummy-key"))
@@ -298,8 +305,11 @@ def _instant_completion(request_body: dict[str, Any]) -> dict[str, Any]:
     tool = (request_body.get("tools") or [{}])[0].get("function", {}).get("name", "ArticleEvents")
     user = next(m["content"] for m in request_body["messages"] if m["role"] == "user")
     arguments = json.dumps(realistic_arguments(user), ensure_ascii=False)
-    message = {"role": "assistant", "content": None,
-               "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": tool, "arguments": arguments}}]}
+    message = {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": tool, "arguments": arguments}}],
+    }
     return {"id": "chatcmpl-bench", "object": "chat.completion", "created": 0, "model": MODEL,
             "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls"}],
             "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150}}  # fmt: skip
@@ -501,9 +511,7 @@ def memory_child(folder: str, warm: str, url: str, concurrency: int, out: str, p
     }))  # fmt: skip
 
 
-def measure_memory(
-    folder: Path, warm: Path, url: str, concurrency: int, scratch: Path, probe: str
-) -> dict[str, float]:
+def measure_memory(folder: Path, warm: Path, url: str, concurrency: int, scratch: Path, probe: str) -> dict[str, float]:
     command = [sys.executable, __file__, "--memory-child", str(folder), str(warm), url, str(concurrency),
                str(scratch / f"memory-{folder.name}.jsonl"), probe]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=False)
@@ -531,8 +539,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sequential", type=int, default=40, help="articles for the sequential loop (default 40)")
     parser.add_argument("--memory-articles", type=int, default=5000, help="the large memory run (default 5000)")
     parser.add_argument("--repeat", type=int, default=2, help="timed passes for part 1; the best counts")
-    parser.add_argument("--memory-probe", choices=("rss", "tracemalloc"), default="rss",
-                        help="rss: sampled RSS and Python blocks (default); tracemalloc: exact heap peak, ~6x slower")
+    parser.add_argument(
+        "--memory-probe",
+        choices=("rss", "tracemalloc"),
+        default="rss",
+        help="rss: sampled RSS and Python blocks (default); tracemalloc: exact heap peak, ~6x slower",
+    )
     parser.add_argument("--memory-child", nargs=6, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_child:
@@ -554,8 +566,10 @@ def main(argv: list[str] | None = None) -> int:
         folder = scratch / "articles"
         paths = sorted(folder.glob("*.txt"))
 
-        print(f"extractor throughput bench: {n} articles, latency {latency:g} s, concurrency {concurrency}; "
-              f"{os.cpu_count()} CPUs, load avg {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}")
+        print(
+            f"extractor throughput bench: {n} articles, latency {latency:g} s, concurrency {concurrency}; "
+            f"{os.cpu_count()} CPUs, load avg {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}"
+        )
         print(f"articles: synthetic fa/ar/en, {min(sizes):,}-{max(sizes):,} chars (mean {sum(sizes) // n:,}), "
               f"all distinct; fake server: separate process on 127.0.0.1")  # fmt: skip
 

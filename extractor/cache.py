@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from extractor.backends import Endpoint
 from extractor.errors import UserError
 from extractor.model_client import GenerationSettings
-from schemas import ArticleEvents
+from extractor.schemas import ArticleEvents
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (

@@ -13,7 +13,16 @@ from extractor.commands import run as run_command
 from extractor.errors import UserError
 
 COMMANDS: tuple[ModuleType, ...] = (
-    run_command, validate, schema, mentions, evaluate, diff, merge, report, export, cache,
+    run_command,
+    validate,
+    schema,
+    mentions,
+    evaluate,
+    diff,
+    merge,
+    report,
+    export,
+    cache,
 )
 
 EXIT_USAGE = 2

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from extractor.reader import Article
+from extractor.schemas import EVENT_TYPES, Evidence, RejectedEvent
 from extractor.text.align import Alignment, ArticleAligner
-from schemas import EVENT_TYPES, Evidence, RejectedEvent
 
 
 @dataclass

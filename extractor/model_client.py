@@ -37,7 +37,7 @@ from tenacity import (
 from extractor.backends import Endpoint
 from extractor.instructor_tuning import remember_async_validator_checks
 from extractor.rate_limit import RateLimits
-from schemas import ArticleEvents, ErrorInfo, Usage, checking_quotes
+from extractor.schemas import ArticleEvents, ErrorInfo, Usage, checking_quotes
 
 remember_async_validator_checks()
 
@@ -181,8 +181,7 @@ class ModelClient:
         except IncompleteOutputException:
             error = ErrorInfo(
                 kind="model",
-                message=f"the answer was cut off at max_tokens={self.settings.max_tokens}; "
-                "raise --max-tokens",
+                message=f"the answer was cut off at max_tokens={self.settings.max_tokens}; raise --max-tokens",
             )
             return Outcome(None, meter.usage(), error)
         except InstructorRetryException as exc:

@@ -13,7 +13,7 @@ from extractor.model_client import ModelClient, Outcome
 from extractor.prompting import Prompt
 from extractor.reader import Article, Unreadable
 from extractor.repair import Repaired, repair
-from schemas import ArticleResult, ErrorInfo, ModelInfo, Source, Usage
+from extractor.schemas import ArticleResult, ErrorInfo, ModelInfo, Source, Usage
 
 
 @dataclass
@@ -87,9 +87,7 @@ class Extractor:
             self.cache.put(key, outcome.answer, self.model.endpoint.model)
         return outcome
 
-    def _result(
-        self, article_id: str, source: Source, outcome: Outcome, key: str, **fields: object
-    ) -> ArticleResult:
+    def _result(self, article_id: str, source: Source, outcome: Outcome, key: str, **fields: object) -> ArticleResult:
         error = fields.get("error")
         return ArticleResult(
             article_id=article_id,

@@ -9,19 +9,13 @@ from extractor.errors import UserError
 
 
 def check_endpoint(endpoint: Endpoint, timeout: float = 10.0) -> None:
-    client = openai.OpenAI(
-        base_url=endpoint.base_url, api_key=endpoint.api_key, max_retries=0, timeout=timeout
-    )
+    client = openai.OpenAI(base_url=endpoint.base_url, api_key=endpoint.api_key, max_retries=0, timeout=timeout)
     try:
         client.models.list()
     except openai.AuthenticationError:
-        raise UserError(
-            f"{endpoint.base_url} refused the API key; set OPENAI_API_KEY to a valid key"
-        ) from None
+        raise UserError(f"{endpoint.base_url} refused the API key; set OPENAI_API_KEY to a valid key") from None
     except openai.APIConnectionError:
-        raise UserError(
-            f"cannot reach {endpoint.base_url}; start the server or fix --base-url"
-        ) from None
+        raise UserError(f"cannot reach {endpoint.base_url}; start the server or fix --base-url") from None
     except openai.APIStatusError:
         pass  # reachable; some servers simply do not list models
     except Exception:  # e.g. a web page where the API was expected

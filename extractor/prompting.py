@@ -15,7 +15,7 @@ from string import Template
 
 from extractor.errors import UserError
 from extractor.reader import Article
-from schemas import EVENT_TYPES
+from extractor.schemas import EVENT_TYPES
 
 DEFAULT_PROMPT_VERSION = "v1"
 
@@ -34,12 +34,12 @@ class Prompt:
 
 
 def available_versions() -> list[str]:
-    root = resources.files("prompts")
+    root = resources.files("extractor.prompts")
     return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "system.txt").is_file())
 
 
 def load_prompt(version: str = DEFAULT_PROMPT_VERSION) -> Prompt:
-    folder = resources.files("prompts") / version
+    folder = resources.files("extractor.prompts") / version
     if not (folder / "system.txt").is_file():
         known = ", ".join(available_versions())
         raise UserError(f"--prompt-version {version!r} does not exist; use one of: {known}")

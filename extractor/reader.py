@@ -56,14 +56,10 @@ def parse_article(raw: bytes, *, path: str, article_id: str) -> Article:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ArticleError(
-            f"the file is not valid UTF-8 (byte {exc.start}); re-save it as UTF-8"
-        ) from exc
+        raise ArticleError(f"the file is not valid UTF-8 (byte {exc.start}); re-save it as UTF-8") from exc
     published, body_start = _split_header(text)
     if not _has_visible_text(text[body_start:]):
-        raise ArticleError(
-            "the file holds only a header line, no article text" if body_start else "the file is empty"
-        )
+        raise ArticleError("the file holds only a header line, no article text" if body_start else "the file is empty")
     return Article(
         article_id=article_id,
         path=path,

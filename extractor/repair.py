@@ -70,8 +70,8 @@ from pydantic import BaseModel
 
 from extractor.mentions import DateMention, Mentions, MoneyMention
 from extractor.reader import Article
+from extractor.schemas import Correction, RejectedEvent
 from extractor.text.align import ArticleAligner
-from schemas import Correction, RejectedEvent
 
 __all__ = ["AMOUNT_TOLERANCE", "WINDOW", "Repaired", "ascii_digits", "repair"]
 

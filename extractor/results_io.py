@@ -9,7 +9,7 @@ from typing import IO
 from pydantic import ValidationError
 
 from extractor.errors import UserError
-from schemas import ArticleResult
+from extractor.schemas import ArticleResult
 
 
 def result_line(result: ArticleResult) -> str:

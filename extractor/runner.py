@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 
 from extractor.reader import Article, Unreadable
-from schemas import ArticleResult
+from extractor.schemas import ArticleResult
 
 Item = Article | Unreadable
 

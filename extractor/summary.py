@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import UserError
-from schemas import ArticleResult, Usage
+from extractor.schemas import ArticleResult, Usage
 
 Prices = dict[str, dict[str, float]]
 
@@ -71,12 +71,19 @@ class RunStats:
         wall = time.monotonic() - self.started
         usage = self.usage
         return {
-            "articles": {"total": self.articles, "ok": self.ok, "failed": self.failed,
-                         "cached": self.cached, "skipped_as_done": self.skipped},
-            "events": {"total": self.events, "by_type": dict(sorted(self.events_by_type.items())),
-                       "rejected": self.rejected},
-            "requests": {"total": usage.requests, "reasks": usage.reasks,
-                         "transport_retries": usage.transport_retries},
+            "articles": {
+                "total": self.articles,
+                "ok": self.ok,
+                "failed": self.failed,
+                "cached": self.cached,
+                "skipped_as_done": self.skipped,
+            },
+            "events": {
+                "total": self.events,
+                "by_type": dict(sorted(self.events_by_type.items())),
+                "rejected": self.rejected,
+            },
+            "requests": {"total": usage.requests, "reasks": usage.reasks, "transport_retries": usage.transport_retries},
             "tokens": {"prompt": usage.prompt_tokens, "completion": usage.completion_tokens},
             "cost_usd": estimate_cost(self.model, usage, prices),
             "model": self.model,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from schemas.events import (
+from extractor.schemas.events import (
     ANSWER_TYPES,
     EVENT_FIELDS,
     EVENT_TYPES,
@@ -23,7 +23,7 @@ from schemas.events import (
     checking_quotes,
     fields_class,
 )
-from schemas.result import (
+from extractor.schemas.result import (
     SCHEMA_VERSION,
     ArticleResult,
     ErrorInfo,

@@ -39,8 +39,7 @@ def check_country(code: str) -> str:
 def check_currency(code: str) -> str:
     if code not in currency_codes():
         raise ValueError(
-            f"{code!r} is not an ISO 4217 currency code; "
-            "use three capital letters such as USD, CNY, EUR, PKR, IRR"
+            f"{code!r} is not an ISO 4217 currency code; use three capital letters such as USD, CNY, EUR, PKR, IRR"
         )
     return code
 

@@ -42,6 +42,7 @@ from contextvars import ContextVar
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, Union
 
+from extractor.schemas.codes import CountryCode, CurrencyCode
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -53,8 +54,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-
-from schemas.codes import CountryCode, CurrencyCode
 
 Status = Literal["occurred", "planned", "ongoing"]
 MatchKind = Literal["exact", "normalized", "fuzzy"]
@@ -130,8 +129,7 @@ class EventFields(BaseModel):
     def _dates_in_order(self) -> EventFields:
         if self.date_start and self.date_end and self.date_end < self.date_start:
             raise ValueError(
-                f"date_end {self.date_end} is before date_start {self.date_start}; "
-                "swap them or leave date_end null"
+                f"date_end {self.date_end} is before date_start {self.date_start}; swap them or leave date_end null"
             )
         return self
 
@@ -181,9 +179,7 @@ class InvestmentFields(EventFields):
     currency: CurrencyCode = Field(description="ISO 4217 code, e.g. USD, CNY")
     amount_text: str = Field(description="The amount exactly as written in the article")
     qualifier: Literal["exact", "more_than", "less_than", "about", "up_to"] = "exact"
-    figure_kind: Literal[
-        "investment", "loan", "aid", "trade_volume", "trade_target", "project_cost", "other"
-    ]
+    figure_kind: Literal["investment", "loan", "aid", "trade_volume", "trade_target", "project_cost", "other"]
     investor: str | None = Field(None, description="Who puts the money in, in English")
     recipient: str | None = Field(None, description="Who receives it, in English")
     project: str | None = Field(None, description="The project, in English")
@@ -292,12 +288,9 @@ def _variant(fields: type[EventFields], suffix: str, mixin: type[BaseModel]) -> 
     return create_model(name, __base__=(mixin, fields), __module__=__name__)
 
 
-ANSWER_TYPES: dict[str, type[BaseModel]] = {
-    type_name(f): _variant(f, "Answer", QuotedEvidence) for f in EVENT_FIELDS
-}
+ANSWER_TYPES: dict[str, type[BaseModel]] = {type_name(f): _variant(f, "Answer", QuotedEvidence) for f in EVENT_FIELDS}
 EVENT_TYPES: dict[str, type[BaseModel]] = {
-    name: _variant(f, "", GroundedEvidence)
-    for name, f in zip(ANSWER_TYPES, EVENT_FIELDS, strict=True)
+    name: _variant(f, "", GroundedEvidence) for name, f in zip(ANSWER_TYPES, EVENT_FIELDS, strict=True)
 }
 
 StrategicDialogue = EVENT_TYPES["strategic_dialogue"]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
+from extractor.schemas.events import Event
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from schemas.events import Event
 
 SCHEMA_VERSION = "1"
 
@@ -66,9 +65,7 @@ class ArticleResult(BaseModel):
     error: ErrorInfo | None = None
     events: list[Event] = Field(default_factory=list)  # type: ignore[valid-type]
     rejected: list[RejectedEvent] = Field(default_factory=list)
-    warnings: list[str] = Field(
-        default_factory=list, description="What went wrong without failing the article"
-    )
+    warnings: list[str] = Field(default_factory=list, description="What went wrong without failing the article")
     model: ModelInfo | None = None
     prompt_version: str | None = None
     prompt_sha256: str | None = None

@@ -131,12 +131,46 @@ def test_resume_redoes_articles_when_the_model_or_a_setting_changed(server: Fake
     assert run(server, *inputs, "-o", str(out), "--no-cache") == 0
     assert run(server, *inputs, "-o", str(out), "--no-cache", "--resume") == 0
     assert len(server.chat_requests) == 2  # same everything: nothing redone
-    assert main(["run", *inputs, "-o", str(out), "--no-cache", "--resume", "--quiet",
-                 "--base-url", server.base_url, "--model", "another-model"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                *inputs,
+                "-o",
+                str(out),
+                "--no-cache",
+                "--resume",
+                "--quiet",
+                "--base-url",
+                server.base_url,
+                "--model",
+                "another-model",
+            ]
+        )
+        == 0
+    )
     assert len(server.chat_requests) == 4
     assert [line["model"]["name"] for line in lines_of(out)] == ["another-model", "another-model"]
-    assert main(["run", *inputs, "-o", str(out), "--no-cache", "--resume", "--quiet", "--max-tokens", "100",
-                 "--base-url", server.base_url, "--model", "another-model"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                *inputs,
+                "-o",
+                str(out),
+                "--no-cache",
+                "--resume",
+                "--quiet",
+                "--max-tokens",
+                "100",
+                "--base-url",
+                server.base_url,
+                "--model",
+                "another-model",
+            ]
+        )
+        == 0
+    )
     assert len(server.chat_requests) == 6
 
 
@@ -205,13 +239,31 @@ def test_ctrl_c_keeps_finished_lines_and_resume_finishes_the_job(server: FakeOpe
 
     server.responder = responder
     out = tmp_path / "out.jsonl"
-    command = [sys.executable, "-m", "extractor", "run", *inputs, "-o", str(out), "--quiet", "--no-cache",
-               "--concurrency", "1", "--base-url", server.base_url, "--model", "fake-model"]
+    command = [
+        sys.executable,
+        "-m",
+        "extractor",
+        "run",
+        *inputs,
+        "-o",
+        str(out),
+        "--quiet",
+        "--no-cache",
+        "--concurrency",
+        "1",
+        "--base-url",
+        server.base_url,
+        "--model",
+        "fake-model",
+    ]
     env = os.environ | {"PYTHONPATH": str(REPO)}
     # A job started in the background inherits SIGINT ignored, and Python then never
     # raises KeyboardInterrupt: give the child the default, as a terminal would.
     process = subprocess.Popen(
-        command, env=env, stderr=subprocess.PIPE, text=True,
+        command,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:

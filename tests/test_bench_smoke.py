@@ -20,9 +20,7 @@ NUMBER = r"[0-9]+(?:\.[0-9]+)?"
 def test_throughput_bench_prints_every_ratio_and_exits_0(tmp_path: Path) -> None:
     command = [sys.executable, str(SCRIPT), "--articles", "20", "--latency", "0.01", "--concurrency", "4",
                "--sequential", "5", "--memory-articles", "30", "--repeat", "1"]  # fmt: skip
-    done = subprocess.run(
-        command, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False
-    )
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
     for label in (

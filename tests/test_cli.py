@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from extractor.schemas import result_json_schema_text
 
 from extractor.cli import main
 from extractor.testing import FakeOpenAI, unused_port
-from schemas import result_json_schema_text
 from tests.conftest import SEEDS
 
 
@@ -52,9 +52,7 @@ def test_run_writes_one_line_per_article_in_input_order(
     assert "2 lines, 2 valid, 0 invalid" in capsys.readouterr().out
 
 
-def test_run_exits_1_when_an_article_fails_and_still_writes_its_line(
-    server: FakeOpenAI, tmp_path: Path
-) -> None:
+def test_run_exits_1_when_an_article_fails_and_still_writes_its_line(server: FakeOpenAI, tmp_path: Path) -> None:
     inputs = articles(tmp_path, good="A fine article.", empty="")
     out = tmp_path / "out.jsonl"
     assert run_cli("run", *inputs, "-o", str(out), *remote(server)) == 1
@@ -82,8 +80,7 @@ def test_run_reads_standard_input(
         (["run", "{seed}", "--backend", "openai"], "--model is required"),
         (["run", "{seed}", "--prompt-version", "v0"], "does not exist"),
         (["run", "{seed}", "--base-url", "{dead}", "--model", "m"], "cannot reach"),
-        (["run", "{seed}", "-o", "/no/such/dir/out.jsonl", "--base-url", "{live}", "--model", "m"],
-         "does not exist"),
+        (["run", "{seed}", "-o", "/no/such/dir/out.jsonl", "--base-url", "{live}", "--model", "m"], "does not exist"),
         (["validate", "missing.jsonl"], "no such result file"),
     ],
 )

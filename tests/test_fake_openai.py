@@ -102,9 +102,7 @@ def test_content_modes_parse(server: FakeOpenAI, mode: instructor.Mode) -> None:
 )
 def test_default_responder_answers_any_schema_validly(server: FakeOpenAI, mode: instructor.Mode) -> None:
     client = instructor.from_openai(client_for(server), mode=mode)
-    report = client.chat.completions.create(
-        model="m", response_model=Report, messages=MESSAGES, max_retries=0
-    )
+    report = client.chat.completions.create(model="m", response_model=Report, messages=MESSAGES, max_retries=0)
     assert report.place.kind == "city"
     assert report.events == []
 
@@ -148,8 +146,7 @@ def test_script_takes_precedence_then_responder(server: FakeOpenAI) -> None:
     server.script(Reply.answer({"title": "first", "year": 1}), Reply.answer({"title": "second", "year": 2}))
     client = tools_client(server)
     titles = [
-        client.chat.completions.create(model="m", response_model=Event, messages=MESSAGES).title
-        for _ in range(3)
+        client.chat.completions.create(model="m", response_model=Event, messages=MESSAGES).title for _ in range(3)
     ]
     assert titles == ["first", "second", ""]
     assert server.pending_replies == 0
@@ -167,13 +164,9 @@ def test_rate_limit_surfaces_with_retry_after(server: FakeOpenAI) -> None:
 def test_instructor_wraps_api_errors_without_retrying(server: FakeOpenAI) -> None:
     # instructor only re-asks on parse errors; an API error ends the call at
     # once, wrapped in InstructorRetryException with the openai error as cause.
-    server.script(
-        Reply.status(429, headers={"Retry-After": "1"}), Reply.answer({"title": "never", "year": 1})
-    )
+    server.script(Reply.status(429, headers={"Retry-After": "1"}), Reply.answer({"title": "never", "year": 1}))
     with pytest.raises(InstructorRetryException) as caught:
-        tools_client(server).chat.completions.create(
-            model="m", response_model=Event, messages=MESSAGES, max_retries=2
-        )
+        tools_client(server).chat.completions.create(model="m", response_model=Event, messages=MESSAGES, max_retries=2)
     assert isinstance(caught.value.__cause__, openai.RateLimitError)
     assert server.request_count == 1
 
@@ -188,9 +181,7 @@ def test_server_errors_surface_as_internal_server_error(server: FakeOpenAI, code
 
 
 def test_custom_status_body_is_sent_verbatim(server: FakeOpenAI) -> None:
-    server.script(
-        Reply.status(400, body={"error": {"message": "context too long", "type": "x", "code": "ctx"}})
-    )
+    server.script(Reply.status(400, body={"error": {"message": "context too long", "type": "x", "code": "ctx"}}))
     with pytest.raises(openai.BadRequestError) as caught:
         client_for(server).chat.completions.create(model="m", messages=MESSAGES)
     assert caught.value.code == "ctx"
@@ -221,9 +212,7 @@ def test_truncated_answer_is_incomplete_output(server: FakeOpenAI) -> None:
     # finish_reason 'length' is checked before parsing and is never re-asked.
     server.script(Reply.truncated({"title": "A long title", "year": 2020}))
     with pytest.raises(IncompleteOutputException):
-        tools_client(server).chat.completions.create(
-            model="m", response_model=Event, messages=MESSAGES, max_retries=1
-        )
+        tools_client(server).chat.completions.create(model="m", response_model=Event, messages=MESSAGES, max_retries=1)
     assert server.request_count == 1
     with pytest.raises(json.JSONDecodeError):
         json.loads(Reply.truncated({"title": "A long title"}).arguments)
@@ -232,9 +221,7 @@ def test_truncated_answer_is_incomplete_output(server: FakeOpenAI) -> None:
 def test_invalid_json_fails_to_parse(server: FakeOpenAI) -> None:
     server.script(Reply.invalid_json())
     with pytest.raises(InstructorRetryException):
-        tools_client(server).chat.completions.create(
-            model="m", response_model=Event, messages=MESSAGES, max_retries=0
-        )
+        tools_client(server).chat.completions.create(model="m", response_model=Event, messages=MESSAGES, max_retries=0)
 
 
 def test_invalid_then_valid_succeeds_with_one_reask(server: FakeOpenAI) -> None:
@@ -285,9 +272,7 @@ def test_concurrent_requests_overlap() -> None:
     async def run(base_url: str) -> float:
         async with openai.AsyncOpenAI(base_url=base_url, api_key="test-key", max_retries=0) as client:
             started = time.perf_counter()
-            await asyncio.gather(
-                *(client.chat.completions.create(model="m", messages=MESSAGES) for _ in range(64))
-            )
+            await asyncio.gather(*(client.chat.completions.create(model="m", messages=MESSAGES) for _ in range(64)))
             return time.perf_counter() - started
 
     with FakeOpenAI(latency=0.2) as server:

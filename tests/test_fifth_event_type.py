@@ -13,10 +13,13 @@ import csv
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal, Union
 
+import extractor.schemas.events as events
 import pytest
+from extractor.schemas import ArticleResult
+from extractor.schemas.codes import CountryCode
+from extractor.schemas.events import EventFields, Person
 from pydantic import BaseModel, Field, create_model
 
-import schemas.events as events
 from extractor.analysis import export, matching
 from extractor.analysis.diffing import diff_runs
 from extractor.analysis.evaluate import evaluate, format_text
@@ -25,9 +28,6 @@ from extractor.analysis.report import render_report
 from extractor.mentions import find_mentions
 from extractor.reader import parse_article
 from extractor.repair import repair
-from schemas import ArticleResult
-from schemas.codes import CountryCode
-from schemas.events import EventFields, Person
 
 
 class SanctionFields(EventFields):

@@ -3,11 +3,11 @@ from __future__ import annotations
 import importlib
 
 import pytest
+from extractor.schemas import ArticleEvents
 from instructor.v2.validation.async_validators import async_field_validator
 from pydantic import BaseModel
 
 import extractor.model_client  # noqa: F401  (applies the tuning on import)
-from schemas import ArticleEvents
 
 
 class WithAsyncValidator(BaseModel):

@@ -130,9 +130,7 @@ def test_server_start_and_stop_leaves_no_process(monkeypatch: pytest.MonkeyPatch
         _get(f"{ready.base_url}/models")
 
 
-def test_early_exit_is_a_user_error_with_the_log_tail(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_early_exit_is_a_user_error_with_the_log_tail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     log_path = tmp_path / "server.log"
     monkeypatch.setattr(llama_server, "_new_log_path", lambda: log_path)
     # Any command that dies at once stands in for a server that cannot load its model.

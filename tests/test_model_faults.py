@@ -10,6 +10,7 @@ from typing import Any
 
 import instructor
 import pytest
+from extractor.schemas import ArticleResult
 
 from extractor.backends import Endpoint
 from extractor.model_client import GenerationSettings, ModelClient, TransportPolicy
@@ -17,7 +18,6 @@ from extractor.pipeline import Extractor
 from extractor.prompting import load_prompt
 from extractor.reader import read_one
 from extractor.testing import FakeOpenAI, Reply, unused_port
-from schemas import ArticleResult
 
 ARTICLE = (
     "Pakistan and China held the seventh round of their strategic dialogue in Beijing "
@@ -94,7 +94,11 @@ def test_valid_answer_is_grounded_with_offsets(server: FakeOpenAI, article_path:
     assert ARTICLE[evidence.start : evidence.end] == QUOTE
     assert evidence.match == "exact"
     assert result.usage.model_dump() == {
-        "requests": 1, "prompt_tokens": 100, "completion_tokens": 50, "reasks": 0, "transport_retries": 0,
+        "requests": 1,
+        "prompt_tokens": 100,
+        "completion_tokens": 50,
+        "reasks": 0,
+        "transport_retries": 0,
     }
 
 
@@ -230,9 +234,20 @@ def test_unreadable_or_past_retry_after_still_retries(server: FakeOpenAI, articl
 
 
 def test_non_finite_amount_is_invalid(server: FakeOpenAI, article_path: str) -> None:
-    infinite = {"events": [{"type": "investment", "status": "occurred", "summary_en": "x", "amount": "Infinity",
-                            "currency": "USD", "amount_text": "x", "figure_kind": "investment",
-                            "evidence": [QUOTE]}]}
+    infinite = {
+        "events": [
+            {
+                "type": "investment",
+                "status": "occurred",
+                "summary_en": "x",
+                "amount": "Infinity",
+                "currency": "USD",
+                "amount_text": "x",
+                "figure_kind": "investment",
+                "evidence": [QUOTE],
+            }
+        ]
+    }
     server.responder = lambda body: Reply.answer(infinite)
     result = extract(server.base_url, article_path, max_reasks=0)
     assert result.status == "failed" and result.error is not None and result.error.kind == "validation"

@@ -17,14 +17,24 @@ def test_wrong_scale_dropped_qualifier_and_invented_figure_are_fixed_or_rejected
     answer = {
         "events": [
             {
-                "type": "investment", "status": "occurred", "summary_en": "China invested in CPEC.",
-                "parties": ["CHN", "PAK"], "amount": 30_000_000, "currency": "USD",
-                "amount_text": "30 million dollars", "qualifier": "exact", "figure_kind": "investment",
+                "type": "investment",
+                "status": "occurred",
+                "summary_en": "China invested in CPEC.",
+                "parties": ["CHN", "PAK"],
+                "amount": 30_000_000,
+                "currency": "USD",
+                "amount_text": "30 million dollars",
+                "qualifier": "exact",
+                "figure_kind": "investment",
                 "evidence": [QUOTE],
             },
             {
-                "type": "investment", "status": "occurred", "summary_en": "An invented loan.",
-                "amount": 5_000_000_000, "currency": "USD", "amount_text": "5 billion",
+                "type": "investment",
+                "status": "occurred",
+                "summary_en": "An invented loan.",
+                "amount": 5_000_000_000,
+                "currency": "USD",
+                "amount_text": "5 billion",
                 "figure_kind": "loan",
                 "evidence": ["هفتمین دور گفتوگوی راهبردی وزرای خارجه پاکستان و چین در پکن برگزار شد"],
             },
@@ -52,8 +62,12 @@ def test_keep_ungrounded_keeps_the_event_marked_instead_of_rejecting_it(tmp_path
     invented = {
         "events": [
             {
-                "type": "strategic_dialogue", "status": "occurred", "summary_en": "A dialogue.",
-                "parties": ["CHN", "PAK"], "round": 7, "evidence": ["words that are nowhere in the article"],
+                "type": "strategic_dialogue",
+                "status": "occurred",
+                "summary_en": "A dialogue.",
+                "parties": ["CHN", "PAK"],
+                "round": 7,
+                "evidence": ["words that are nowhere in the article"],
             }
         ]
     }
@@ -62,13 +76,27 @@ def test_keep_ungrounded_keeps_the_event_marked_instead_of_rejecting_it(tmp_path
         out = tmp_path / f"out{len(flag)}.jsonl"
         with FakeOpenAI() as server:
             server.responder = lambda body: Reply.answer(invented)
-            argv = ["run", str(PERSIAN), "-o", str(out), "--base-url", server.base_url, "--model", "m",
-                    "-q", "--max-retries", "0", "--no-cache", *flag]
+            argv = [
+                "run",
+                str(PERSIAN),
+                "-o",
+                str(out),
+                "--base-url",
+                server.base_url,
+                "--model",
+                "m",
+                "-q",
+                "--max-retries",
+                "0",
+                "--no-cache",
+                *flag,
+            ]
             assert main(argv) == 0
         results[bool(flag)] = json.loads(out.read_text(encoding="utf-8"))
     assert results[False]["events"] == [] and len(results[False]["rejected"]) == 1
     (kept,) = results[True]["events"]
     assert kept["grounded"] is False
-    assert kept["evidence"] == [{"quote": "words that are nowhere in the article", "start": None, "end": None,
-                                 "match": None}]
+    assert kept["evidence"] == [
+        {"quote": "words that are nowhere in the article", "start": None, "end": None, "match": None}
+    ]
     assert results[True]["rejected"] == []

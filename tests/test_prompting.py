@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from extractor.schemas import EVENT_TYPES
 
 from extractor.errors import UserError
 from extractor.prompting import available_versions, load_prompt
 from extractor.reader import parse_article
-from schemas import EVENT_TYPES
 from tests.conftest import SEEDS
 
 

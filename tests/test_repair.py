@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from extractor.schemas import EVENT_TYPES, ArticleResult, Evidence, Source
 from pydantic import BaseModel
 
 from extractor.mentions import Mentions, find_mentions
 from extractor.reader import Article, parse_article
 from extractor.repair import NO_MONEY, Repaired, ascii_digits, repair
-from schemas import EVENT_TYPES, ArticleResult, Evidence, Source
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 PERSIAN = "000_c22ab6cdf68cea9e"

@@ -4,9 +4,7 @@ import json
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
-
-from schemas import (
+from extractor.schemas import (
     EVENT_TYPES,
     QUOTE_CHECK,
     ArticleEvents,
@@ -14,6 +12,8 @@ from schemas import (
     Evidence,
     result_json_schema_text,
 )
+from pydantic import ValidationError
+
 from tests.conftest import REPO
 
 

@@ -24,13 +24,13 @@ from typing import Any
 
 import instructor
 import pytest
+from extractor.schemas import ArticleResult
 
 from extractor.backends import BackendOptions, Endpoint, get_backend
 from extractor.model_client import GenerationSettings, ModelClient
 from extractor.pipeline import Extractor
 from extractor.prompting import load_prompt
 from extractor.reader import read_one
-from schemas import ArticleResult
 from tests.conftest import DUMMY_API_KEY, REPO
 
 RECORDING = os.environ.get("EXTRACTOR_RECORD") == "1"
@@ -49,13 +49,17 @@ def endpoint() -> Iterator[Endpoint]:
     if not RECORDING:
         card = json.loads(MODEL_CARD.read_text(encoding="utf-8"))
         # Any port: cassettes match on everything but the port.
-        yield Endpoint(card["backend"], "http://127.0.0.1:9/v1", DUMMY_API_KEY, card["model"],
-                       instructor.Mode(card["mode"]))
+        yield Endpoint(
+            card["backend"], "http://127.0.0.1:9/v1", DUMMY_API_KEY, card["model"], instructor.Mode(card["mode"])
+        )
         return
     base_url = os.environ.get("EXTRACTOR_RECORD_BASE_URL")
     backend = get_backend("openai" if base_url else "local")
-    options = BackendOptions(base_url=base_url, model=os.environ.get("EXTRACTOR_RECORD_MODEL"),
-                             api_key=os.environ.get("EXTRACTOR_RECORD_API_KEY"))
+    options = BackendOptions(
+        base_url=base_url,
+        model=os.environ.get("EXTRACTOR_RECORD_MODEL"),
+        api_key=os.environ.get("EXTRACTOR_RECORD_API_KEY"),
+    )
     with backend.endpoint(options) as live:
         card = {"backend": live.backend, "model": live.model, "mode": live.mode.value}
         MODEL_CARD.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
@@ -75,9 +79,7 @@ def run_seed(seed_id: str, endpoint: Endpoint) -> ArticleResult:
 
 @pytest.mark.vcr
 @pytest.mark.parametrize("seed_id", SEED_IDS)
-def test_seed_replays_to_its_golden_result(
-    seed_id: str, endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_seed_replays_to_its_golden_result(seed_id: str, endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)  # source.path is recorded relative to the repository
     result = run_seed(seed_id, endpoint).model_dump(mode="json")
     if UPDATING:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractor.results_io import read_results
-from schemas import ArticleResult, Source
+from extractor.schemas import ArticleResult, Source
 
 
 def results_by_article(path: str | Path) -> dict[str, ArticleResult]:

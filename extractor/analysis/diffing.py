@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractor.analysis.matching import key_of_event, match_keys
-from schemas import ArticleResult
+from extractor.schemas import ArticleResult
 
 # What describes a run rather than its results: cost, cache hits, and the hash of
 # the request's inputs (a changed prompt or model shows in prompt_sha256 and model).
@@ -119,16 +119,12 @@ def diff_values(old: Any, new: Any, path: str, ignore: Iterable[str]) -> list[Fi
     return [] if old == new else [FieldChange(path, old, new)]
 
 
-def diff_runs(
-    old: Mapping[str, ArticleResult], new: Mapping[str, ArticleResult], ignore: Iterable[str]
-) -> RunDiff:
+def diff_runs(old: Mapping[str, ArticleResult], new: Mapping[str, ArticleResult], ignore: Iterable[str]) -> RunDiff:
     ignore = sorted(set(ignore))
     articles = []
     for article_id in sorted(set(old) | set(new)):
         if article_id not in new:
-            articles.append(
-                ArticleDiff(article_id, "removed", removed=list(enumerate(_dumps(old[article_id]))))
-            )
+            articles.append(ArticleDiff(article_id, "removed", removed=list(enumerate(_dumps(old[article_id])))))
         elif article_id not in old:
             articles.append(ArticleDiff(article_id, "added", added=list(enumerate(_dumps(new[article_id])))))
         else:
@@ -196,9 +192,7 @@ def format_text(diff: RunDiff) -> str:
     marks = {"added": "+", "removed": "-", "changed": "~"}
     lines = []
     for a in diff.articles:
-        lines.append(
-            f"{marks[a.change]} {a.article_id}" + ("" if a.change == "changed" else f" ({a.change})")
-        )
+        lines.append(f"{marks[a.change]} {a.article_id}" + ("" if a.change == "changed" else f" ({a.change})"))
         lines += [f"    {c.path}: {_short(c.old)} -> {_short(c.new)}" for c in a.fields]
         lines += [_event_line("-", i, e) for i, e in a.removed]
         lines += [_event_line("+", i, e) for i, e in a.added]

@@ -1,4 +1,4 @@
-"""Scoring a result file against gold event files (see /work/shared/gold/FORMAT.md)."""
+"""Scoring a result file against gold event files (format: docs/gold-format.md)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Any
 from extractor.analysis import read_source_text
 from extractor.analysis.matching import greedy_assign, is_money_figure, key_of_event, key_of_gold, match_score
 from extractor.errors import UserError
-from schemas import ArticleResult
-from schemas import events as _events
+from extractor.schemas import ArticleResult
+from extractor.schemas import events as _events
 
 # Attributes scored on matched pairs, and only where the gold event has the key
 # (a gold null is a claim too: "the text gives no date"): these common ones plus
@@ -136,9 +136,7 @@ class Evaluation:
             "micro": self.micro.as_dict(),
             "per_type": {name: c.as_dict() for name, c in sorted(self.per_type.items())},
             "attributes": {
-                name: self.attributes[name].as_dict()
-                for name in scored_attributes()
-                if name in self.attributes
+                name: self.attributes[name].as_dict() for name in scored_attributes() if name in self.attributes
             },
             "grounding": self.grounding.as_dict(),
             "errors": [vars(error) for error in self.errors],
@@ -150,9 +148,7 @@ def load_gold(directory: str | Path) -> GoldEvents:
     """Gold events keyed by article id (the file name without `.json`)."""
     folder = Path(directory)
     if not folder.is_dir():
-        raise UserError(
-            f"--gold {directory}: no such folder; give the folder of <article_id>.json gold files"
-        )
+        raise UserError(f"--gold {directory}: no such folder; give the folder of <article_id>.json gold files")
     files = sorted(folder.glob("*.json"))
     if not files:
         raise UserError(f"--gold {directory}: no .json files in it; give the folder of gold files")
@@ -163,12 +159,10 @@ def _gold_events(path: Path) -> list[dict[str, Any]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise UserError(
-            f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}); fix the gold file"
-        ) from None
+        raise UserError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}); fix the gold file") from None
     events = data.get("events") if isinstance(data, dict) else None
     if not isinstance(events, list) or not all(isinstance(e, dict) and "type" in e for e in events):
-        raise UserError(f"{path}: needs an 'events' list of objects with a 'type'; see gold FORMAT.md")
+        raise UserError(f"{path}: needs an 'events' list of objects with a 'type'; the format is in docs/gold-format.md")
     return events
 
 
@@ -220,24 +214,18 @@ def _score_article(
     for j, gold_event in enumerate(gold_events):
         if j not in matched_gold and _required(gold_event):
             evaluation.count(gold_event["type"], "fn")
-            evaluation.errors.append(
-                EvalError(article_id, "miss", gold_event["type"], describe_gold(gold_event) + why)
-            )
+            evaluation.errors.append(EvalError(article_id, "miss", gold_event["type"], describe_gold(gold_event) + why))
     for i, dump in enumerate(pred_dumps):
         if i not in matched_pred:
             evaluation.count(dump["type"], "fp")
-            evaluation.errors.append(
-                EvalError(article_id, "false_alarm", dump["type"], describe_event(i, dump))
-            )
+            evaluation.errors.append(EvalError(article_id, "false_alarm", dump["type"], describe_event(i, dump)))
 
 
 def _required(gold_event: Mapping[str, Any]) -> bool:
     return bool(gold_event.get("required", True))
 
 
-def _score_attributes(
-    evaluation: Evaluation, predicted: dict[str, Any], gold_event: Mapping[str, Any]
-) -> None:
+def _score_attributes(evaluation: Evaluation, predicted: dict[str, Any], gold_event: Mapping[str, Any]) -> None:
     for name in scored_attributes():
         gold_name = "countries" if name == "parties" else name
         if gold_name not in gold_event:
@@ -299,9 +287,7 @@ def format_text(evaluation: Evaluation) -> str:
     lines = [f"{'type':<20} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}"]
     rows = sorted(evaluation.per_type.items()) + [("micro", evaluation.micro)]
     for name, c in rows:
-        lines.append(
-            f"{name:<20} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f} {c.tp:4d} {c.fp:4d} {c.fn:4d}"
-        )
+        lines.append(f"{name:<20} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f} {c.tp:4d} {c.fp:4d} {c.fn:4d}")
     lines.append("")
     lines.append("attribute accuracy on matched events:")
     for name in scored_attributes():

@@ -13,10 +13,10 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from extractor.errors import UserError
-from schemas import ArticleResult
-from schemas import events as _events
-from schemas.codes import CountryCode, CurrencyCode
-from schemas.events import EventFields
+from extractor.schemas import ArticleResult
+from extractor.schemas import events as _events
+from extractor.schemas.codes import CountryCode, CurrencyCode
+from extractor.schemas.events import EventFields
 
 # (column, kind): the kind picks the Parquet type; CSV writes everything as text.
 # Columns every event has: the result line, the common event fields, the first quote.

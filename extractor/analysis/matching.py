@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from schemas import fields_class
+from extractor.schemas import fields_class
 
 AMOUNT_TOLERANCE = 0.02
 MIN_JACCARD = 0.5

@@ -44,7 +44,7 @@ from extractor.analysis.matching import (
     jaccard,
     key_of_event,
 )
-from schemas import ArticleResult, fields_class
+from extractor.schemas import ArticleResult, fields_class
 
 DATE_TOLERANCE_DAYS = 2
 # Fields that hold evidence, not facts about the event: kept per source instead.
@@ -69,9 +69,7 @@ class SourceEvent:
     subkind: str | None
 
     @classmethod
-    def from_dump(
-        cls, article_id: str, language: str | None, index: int, fields: dict[str, Any]
-    ) -> SourceEvent:
+    def from_dump(cls, article_id: str, language: str | None, index: int, fields: dict[str, Any]) -> SourceEvent:
         anchor = fields.get("date_start") or fields.get("date_end")
         return cls(
             article_id=article_id,
@@ -227,10 +225,7 @@ class Merger:
             return None
         if item.day is not None and cluster.min_day is not None:
             assert cluster.max_day is not None
-            if (
-                item.day < cluster.max_day - self.date_tolerance
-                or item.day > cluster.min_day + self.date_tolerance
-            ):
+            if item.day < cluster.max_day - self.date_tolerance or item.day > cluster.min_day + self.date_tolerance:
                 return None
         for name in fields_class(item.type).must_agree:
             value = item.fields.get(name)
@@ -292,9 +287,7 @@ def source_events(results: Iterable[ArticleResult]) -> list[SourceEvent]:
     return items
 
 
-def merge_events(
-    items: Iterable[SourceEvent], date_tolerance: int = DATE_TOLERANCE_DAYS
-) -> list[dict[str, Any]]:
+def merge_events(items: Iterable[SourceEvent], date_tolerance: int = DATE_TOLERANCE_DAYS) -> list[dict[str, Any]]:
     """Canonical events as JSON-ready dicts, ordered by type then first source."""
     merger = Merger(date_tolerance)
     # Processing order decides ties, so fix it here: any input order gives the same output.
@@ -307,9 +300,7 @@ def merge_events(
     return [canonical_event(cluster, date_tolerance) for cluster in clusters]
 
 
-def merge_results(
-    results: Iterable[ArticleResult], date_tolerance: int = DATE_TOLERANCE_DAYS
-) -> list[dict[str, Any]]:
+def merge_results(results: Iterable[ArticleResult], date_tolerance: int = DATE_TOLERANCE_DAYS) -> list[dict[str, Any]]:
     return merge_events(source_events(results), date_tolerance)
 
 
@@ -331,9 +322,7 @@ def canonical_event(cluster: Cluster, date_tolerance: int = DATE_TOLERANCE_DAYS)
     names: list[str] = []
     for member in members:
         names += [n for n in member.fields if n not in names and n not in PER_SOURCE_FIELDS]
-    ident = hashlib.sha1(
-        "|".join(f"{m.article_id}#{m.event_index}" for m in members).encode("utf-8")
-    ).hexdigest()[:12]
+    ident = hashlib.sha1("|".join(f"{m.article_id}#{m.event_index}" for m in members).encode("utf-8")).hexdigest()[:12]
     event: dict[str, Any] = {"type": members[0].type, "id": f"ce-{ident}"}
     conflicts: dict[str, list[dict[str, Any]]] = {}
     for name in names:
@@ -375,9 +364,7 @@ def _vote(name: str, members: list[SourceEvent]) -> tuple[Any, list[dict[str, An
         return members[0].fields.get(name), []
     # dicts keep insertion order: first seen = earliest article, so the sort is stable on ties.
     ranked = sorted(votes, key=lambda key: -len(votes[key]))
-    disagreement = (
-        [{"value": values[key], "article_ids": votes[key]} for key in ranked] if len(ranked) > 1 else []
-    )
+    disagreement = [{"value": values[key], "article_ids": votes[key]} for key in ranked] if len(ranked) > 1 else []
     return values[ranked[0]], disagreement
 
 

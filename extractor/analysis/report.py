@@ -18,8 +18,8 @@ from importlib import resources
 from typing import Any
 
 from extractor.analysis import read_source_text
-from schemas import ArticleResult, Usage, fields_class
-from schemas.events import EventFields
+from extractor.schemas import ArticleResult, Usage, fields_class
+from extractor.schemas.events import EventFields
 
 RTL_LANGUAGES = frozenset({"fa", "ar", "ur", "he", "ps", "ckb", "sd", "ug", "yi", "dv"})
 # Shown in the card's header or evidence list, so not repeated among the fields.
@@ -75,9 +75,7 @@ def highlight(text: str, spans: Sequence[Span]) -> str:
     return "".join(out)
 
 
-def render_report(
-    results: Sequence[ArticleResult], canonical: Sequence[Mapping[str, Any]], title: str
-) -> str:
+def render_report(results: Sequence[ArticleResult], canonical: Sequence[Mapping[str, Any]], title: str) -> str:
     """The whole HTML document."""
     card_ids = {(r.article_id, i): f"ev-{n}-{i}" for n, r in enumerate(results) for i in range(len(r.events))}
     body = [
@@ -227,8 +225,7 @@ def _article_section(n: int, result: ArticleResult) -> str:
         text_html, located = _article_text(n, result)
         parts.append(text_html)
         cards = "".join(
-            _event_card(n, i, e.model_dump(mode="json"), language, located)
-            for i, e in enumerate(result.events)
+            _event_card(n, i, e.model_dump(mode="json"), language, located) for i, e in enumerate(result.events)
         )
         parts.append(f'<h3>Events</h3><div class="cards">{cards}</div>')
     if result.rejected:
@@ -277,9 +274,7 @@ def _event_card(n: int, i: int, event: dict[str, Any], language: str | None, loc
         for name, value in event.items()
         if name not in _CARD_SKIP and value not in (None, [], {}, "") and not (name == "grounded" and value)
     )
-    quotes = "".join(
-        _quote_item(f"q-{n}-{i}-{k}", ev, language, located) for k, ev in enumerate(event["evidence"])
-    )
+    quotes = "".join(_quote_item(f"q-{n}-{i}-{k}", ev, language, located) for k, ev in enumerate(event["evidence"]))
     return (
         f'<article class="event-card type-{esc(event["type"])}" id="ev-{n}-{i}">'
         f'<div class="type">{esc(event["type"].replace("_", " "))} · event {i}</div>'
@@ -294,7 +289,5 @@ def _quote_item(quote_id: str, evidence: Mapping[str, Any], language: str | None
         return f'<li>{quote} <span class="flag">not located in the text</span></li>'
     span = f"{evidence['start']}–{evidence['end']}"
     where = f'<a href="#{quote_id}">{span}</a>' if quote_id in located else span
-    flag = (
-        "" if evidence.get("match") == "exact" else f' <span class="flag">{esc(evidence.get("match"))}</span>'
-    )
+    flag = "" if evidence.get("match") == "exact" else f' <span class="flag">{esc(evidence.get("match"))}</span>'
     return f'<li>{quote} <span class="meta">[{where}]</span>{flag}</li>'

@@ -32,9 +32,7 @@ class OpenAICompatibleBackend(Backend):
             if "api.openai.com" in base_url:
                 raise UserError("OPENAI_API_KEY is not set; export it, or point --base-url at a local server")
             api_key = _DUMMY_KEY  # self-hosted servers usually ignore the key
-        default_mode = next(
-            (mode for host, mode in _MODE_BY_HOST.items() if host in base_url), instructor.Mode.TOOLS
-        )
+        default_mode = next((mode for host, mode in _MODE_BY_HOST.items() if host in base_url), instructor.Mode.TOOLS)
         yield Endpoint(
             backend=self.name,
             base_url=base_url.rstrip("/"),

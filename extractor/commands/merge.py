@@ -17,9 +17,7 @@ HELP = "merge the events of all articles into canonical events (JSON Lines)"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("results", metavar="RESULTS.jsonl")
-    parser.add_argument(
-        "-o", "--output", default="-", metavar="EVENTS.jsonl", help="output file; '-' for stdout"
-    )
+    parser.add_argument("-o", "--output", default="-", metavar="EVENTS.jsonl", help="output file; '-' for stdout")
     parser.add_argument(
         "--date-tolerance",
         type=int,
@@ -40,7 +38,5 @@ def run(args: argparse.Namespace) -> int:
         with writable_path(args.output).open("w", encoding="utf-8") as handle:
             handle.write(lines)
         sources = sum(len(e["sources"]) for e in events)
-        print(
-            f"{sources} events merged into {len(events)} canonical events -> {args.output}", file=sys.stderr
-        )
+        print(f"{sources} events merged into {len(events)} canonical events -> {args.output}", file=sys.stderr)
     return 0

@@ -21,8 +21,8 @@ from extractor.progress import Progress
 from extractor.prompting import DEFAULT_PROMPT_VERSION, load_prompt
 from extractor.reader import expand_paths
 from extractor.results_io import write_result
+from extractor.schemas import ArticleResult
 from extractor.summary import RunStats, load_prices, summary_line
-from schemas import ArticleResult
 
 NAME = "run"
 HELP = "extract events from articles (files, folders, or - for stdin) into JSON Lines"
@@ -43,19 +43,32 @@ def configure(parser: argparse.ArgumentParser) -> None:
     model.add_argument("--max-retries", type=_count(0), default=2, help="re-asks after an invalid answer")
     model.add_argument("--max-tokens", type=_count(1), default=2048, help="answer length limit")
     model.add_argument("--temperature", type=float, default=0.0)
-    model.add_argument("--timeout", type=float,
-                       help="seconds per HTTP request (default: 300; 1800 for the embedded local model)")
+    model.add_argument(
+        "--timeout", type=float, help="seconds per HTTP request (default: 300; 1800 for the embedded local model)"
+    )
     model.add_argument("--rpm", type=_count(1), help="client-side limit: requests per minute")
     model.add_argument("--tpm", type=_count(1), help="client-side limit: tokens per minute")
     batch = parser.add_argument_group("batch")
-    batch.add_argument("--engine", choices=engine_names(), default="asyncio",
-                       help="asyncio (this process) or ray (a Ray cluster; needs the 'ray' extra)")
-    batch.add_argument("--concurrency", type=_count(1),
-                       help="articles in flight at once (default: 4; 1 for the embedded local model)")
-    batch.add_argument("--no-ordered", dest="ordered", action="store_false",
-                       help="write lines as articles finish instead of in input order")
-    batch.add_argument("--resume", action="store_true",
-                       help="skip articles already ok in the -o file (same prompt and model); retry failed ones")
+    batch.add_argument(
+        "--engine",
+        choices=engine_names(),
+        default="asyncio",
+        help="asyncio (this process) or ray (a Ray cluster; needs the 'ray' extra)",
+    )
+    batch.add_argument(
+        "--concurrency", type=_count(1), help="articles in flight at once (default: 4; 1 for the embedded local model)"
+    )
+    batch.add_argument(
+        "--no-ordered",
+        dest="ordered",
+        action="store_false",
+        help="write lines as articles finish instead of in input order",
+    )
+    batch.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip articles already ok in the -o file (same prompt and model); retry failed ones",
+    )
     batch.add_argument("--no-cache", action="store_true", help="neither read nor write the answer cache")
     batch.add_argument("--cache", metavar="PATH", help=f"answer cache file (default: {default_cache_path()})")
     batch.add_argument("--summary", metavar="FILE", help="also write the run summary as JSON here")
@@ -125,9 +138,7 @@ def _run_config(args: argparse.Namespace, endpoint: Endpoint, prompt_version: st
     )
 
 
-def _resume_check(
-    output: str, config: RunConfig, prompt_sha256: str, stats: RunStats, progress: Progress
-) -> SkipCheck:
+def _resume_check(output: str, config: RunConfig, prompt_sha256: str, stats: RunStats, progress: Progress) -> SkipCheck:
     index = ResumeIndex(Path(output))
 
     def already_done(source: str, sha256: str) -> bool:

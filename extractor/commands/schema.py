@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from schemas import result_json_schema_text
+from extractor.schemas import result_json_schema_text
 
 NAME = "schema"
 HELP = "print the JSON Schema of one result line"

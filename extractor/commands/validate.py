@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from extractor.analysis import read_source_text
 from extractor.results_io import iter_result_lines, parse_result
-from schemas import ArticleResult
+from extractor.schemas import ArticleResult
 
 NAME = "validate"
 HELP = "check a result file against the schemas; print each bad line and why"

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from extractor.config import RunConfig
 from extractor.errors import UserError
-from schemas import ArticleResult
+from extractor.schemas import ArticleResult
 
 # Says whether an input already has a finished line (resume): (source path, sha256) -> bool.
 SkipCheck = Callable[[str, str], bool]

@@ -9,7 +9,7 @@ from extractor.config import RunConfig, open_extractor
 from extractor.engines import SkipCheck, register
 from extractor.reader import read_one
 from extractor.runner import Item, run_batch
-from schemas import ArticleResult
+from extractor.schemas import ArticleResult
 
 
 class AsyncioEngine:

@@ -33,7 +33,7 @@ from extractor.errors import UserError
 from extractor.pipeline import Extractor
 from extractor.reader import STDIN, Article, Unreadable, article_from_bytes
 from extractor.results_io import result_line
-from schemas import ArticleResult
+from extractor.schemas import ArticleResult
 
 MISSING_RAY = "the ray engine needs the 'ray' extra: pip install -e '.[ray]'"
 

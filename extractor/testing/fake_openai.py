@@ -80,9 +80,7 @@ def _json_text(arguments: Mapping[str, Any] | str) -> str:
 
 def error_body(code: int, message: str | None = None) -> dict[str, Any]:
     """OpenAI's error envelope, so the client builds the same exception as in production."""
-    error_type, error_code = _ERROR_KINDS.get(
-        code, ("server_error" if code >= 500 else "invalid_request_error", None)
-    )
+    error_type, error_code = _ERROR_KINDS.get(code, ("server_error" if code >= 500 else "invalid_request_error", None))
     return {
         "error": {
             "message": message or f"Fake {code} {_phrase(code)}",
@@ -287,9 +285,7 @@ class FakeOpenAI:
     slowness with `Reply.delay` instead of sleeping.
     """
 
-    def __init__(
-        self, *, latency: float = 0.0, responder: Responder = default_responder, port: int = 0
-    ) -> None:
+    def __init__(self, *, latency: float = 0.0, responder: Responder = default_responder, port: int = 0) -> None:
         self.latency = latency
         self.responder = responder
         self._port = port
@@ -458,9 +454,7 @@ class FakeOpenAI:
         if method == "POST" and path == _CHAT_PATH:
             if isinstance(body, dict):
                 return await self._reply(writer, self._next_reply(body), body, keep_alive)
-            await self._send(
-                writer, 400, error_body(400, "Request body is not a JSON object"), {}, keep_alive
-            )
+            await self._send(writer, 400, error_body(400, "Request body is not a JSON object"), {}, keep_alive)
         elif method == "GET" and path == "/v1/models":
             await self._send(writer, 200, self._models(), {}, keep_alive)
         else:
@@ -479,9 +473,7 @@ class FakeOpenAI:
             return Reply.status(500, error_body(500, f"FakeOpenAI responder failed: {exc!r}"))
         return reply
 
-    async def _reply(
-        self, writer: asyncio.StreamWriter, reply: Reply, body: dict[str, Any], keep_alive: bool
-    ) -> bool:
+    async def _reply(self, writer: asyncio.StreamWriter, reply: Reply, body: dict[str, Any], keep_alive: bool) -> bool:
         """Play one reply; False when the connection must close afterwards."""
         wait = self.latency + (reply.delay or 0.0)
         if wait > 0:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from schemas import ArticleResult
+from extractor.schemas import ArticleResult
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -28,9 +28,7 @@ def evidence(path: str, *quotes: str) -> list[dict[str, Any]]:
     return spans
 
 
-def article(
-    article_id: str, path: str, language: str, events: list[dict[str, Any]], **extra: Any
-) -> ArticleResult:
+def article(article_id: str, path: str, language: str, events: list[dict[str, Any]], **extra: Any) -> ArticleResult:
     raw = (REPO / path).read_bytes() if (REPO / path).is_file() else None
     data = {
         "article_id": article_id,

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from extractor.schemas import ArticleResult
 
 from extractor.analysis.evaluate import evaluate, load_gold
 from extractor.commands import evaluate as eval_command
 from extractor.errors import UserError
-from schemas import ArticleResult
 from tests.analysis.analysis_helpers import AR_ID, AR_PATH, FA_ID, FA_PATH, article, event, write_results
 
 

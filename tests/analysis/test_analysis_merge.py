@@ -104,9 +104,7 @@ def test_majority_vote_ties_go_to_first_article() -> None:
     items = [
         _item("c", status="planned", summary_en="third"),
         _item("a", status="occurred", summary_en="first"),
-        _item(
-            "b", status="planned", summary_en="second", location={"name_en": "Beijing", "country_iso3": "CHN"}
-        ),
+        _item("b", status="planned", summary_en="second", location={"name_en": "Beijing", "country_iso3": "CHN"}),
     ]
     [event] = merge_events(items)
     assert event["status"] == "planned"  # 2 of 3

@@ -31,9 +31,7 @@ if not CHROMIUM.exists():
         "no /usr/bin/chromium: apt-get install chromium fonts-noto-core fonts-noto-cjk",
         allow_module_level=True,
     )
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright not installed: pip install playwright"
-)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed: pip install playwright")
 
 
 def test_report_renders_highlights_right_to_left(seeds_results: Path, tmp_path: Path, run_cmd) -> None:
@@ -67,9 +65,7 @@ def test_report_renders_highlights_right_to_left(seeds_results: Path, tmp_path: 
             # Clicking a highlight jumps to its event card.
             page.click(f'section[data-article="{FA_ID}"] a.hl')
             target = page.evaluate("location.hash")
-            card_visible = page.evaluate(
-                f"document.querySelector('{target}').classList.contains('event-card')"
-            )
+            card_visible = page.evaluate(f"document.querySelector('{target}').classList.contains('event-card')")
             shot = tmp_path / "report.png"
             page.goto(report.as_uri())
             page.screenshot(path=str(shot), full_page=True)

@@ -2,7 +2,7 @@
 
 Regenerate after an intended change with:
 
-    UPDATE_GOLDEN=1 /work/venv/bin/python -m pytest tests/mentions/test_golden.py
+    UPDATE_GOLDEN=1 python -m pytest tests/mentions/test_golden.py
 
 then review the diff of tests/golden/mentions/*.json by hand.
 """
