@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from extractor.backends import Endpoint
+from extractor.backends import Answerer, Endpoint
 from extractor.cache import AnswerCache
 from extractor.model_client import GenerationSettings, ModelClient, TransportPolicy
 from extractor.pipeline import Extractor
@@ -38,7 +38,11 @@ async def open_extractor(config: RunConfig, *, max_in_flight: int | None = None)
     # there is a client to close.
     cache = AnswerCache(config.cache_path) if config.cache_path else None
     limits = RateLimits(config.rpm, config.tpm)
-    client = ModelClient(config.endpoint, config.settings, config.policy, limits, max_in_flight)
+    client: Answerer
+    if config.endpoint.answerer is not None:
+        client = config.endpoint.answerer(config.endpoint, config.settings)
+    else:
+        client = ModelClient(config.endpoint, config.settings, config.policy, limits, max_in_flight)
     try:
         yield Extractor(client, load_prompt(config.prompt_version), config.keep_ungrounded, cache)
     finally:

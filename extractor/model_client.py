@@ -36,7 +36,9 @@ from tenacity import (
 
 from extractor.backends import Endpoint
 from extractor.instructor_tuning import remember_async_validator_checks
+from extractor.prompting import Prompt
 from extractor.rate_limit import RateLimits
+from extractor.reader import Article
 from extractor.schemas import ArticleEvents, ErrorInfo, Usage, checking_quotes
 
 remember_async_validator_checks()
@@ -133,6 +135,10 @@ def retry_after_seconds(exc: BaseException) -> float | None:
 
 
 class ModelClient:
+    """The `Answerer` of every OpenAI-compatible endpoint."""
+
+    cacheable = True
+
     def __init__(
         self,
         endpoint: Endpoint,
@@ -161,6 +167,11 @@ class ModelClient:
 
     async def aclose(self) -> None:
         await self._raw.close()
+
+    async def answer(
+        self, article: Article, prompt: Prompt, quote_check: Callable[[str], bool] | None = None
+    ) -> Outcome:
+        return await self.extract(prompt.messages(article), quote_check)
 
     async def extract(
         self, messages: list[dict[str, str]], quote_check: Callable[[str], bool] | None = None

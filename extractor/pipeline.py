@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
+from extractor.backends import Answerer
 from extractor.cache import AnswerCache, answer_key
 from extractor.grounding import Grounder
 from extractor.mentions import find_mentions
 from extractor.mentions.language import detect_language
-from extractor.model_client import ModelClient, Outcome
+from extractor.model_client import Outcome
 from extractor.prompting import Prompt
 from extractor.reader import Article, Unreadable
 from extractor.repair import Repaired, repair
@@ -18,7 +19,7 @@ from extractor.schemas import ArticleResult, ErrorInfo, ModelInfo, Source, Usage
 
 @dataclass
 class Extractor:
-    model: ModelClient
+    model: Answerer  # a ModelClient, or a backend's in-process answerer
     prompt: Prompt
     keep_ungrounded: bool = False
     cache: AnswerCache | None = None
@@ -64,7 +65,8 @@ class Extractor:
     async def _answer(self, article: Article, key: str, grounder: Grounder) -> Outcome:
         """The model's validated answer, paid for once: from the cache when this exact request
         was answered before, or from the same request already under way in this run."""
-        if self.cache is not None and (answer := self.cache.get(key)) is not None:
+        cache = self.cache if self.model.cacheable else None
+        if cache is not None and (answer := cache.get(key)) is not None:
             return Outcome(answer, Usage(), cached=True)
         if (under_way := self._in_flight.get(key)) is not None:
             first = await asyncio.shield(under_way)
@@ -72,7 +74,7 @@ class Extractor:
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self._in_flight[key] = future
         try:
-            outcome = await self.model.extract(self.prompt.messages(article), grounder.contains)
+            outcome = await self.model.answer(article, self.prompt, grounder.contains)
             future.set_result(outcome)
         except asyncio.CancelledError:  # waiting copies must not hang on a cancelled first one
             future.cancel()
@@ -83,8 +85,8 @@ class Extractor:
             raise
         finally:
             del self._in_flight[key]
-        if self.cache is not None and outcome.answer is not None:
-            self.cache.put(key, outcome.answer, self.model.endpoint.model)
+        if cache is not None and outcome.answer is not None:
+            cache.put(key, outcome.answer, self.model.endpoint.model)
         return outcome
 
     def _result(self, article_id: str, source: Source, outcome: Outcome, key: str, **fields: object) -> ArticleResult:

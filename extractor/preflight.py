@@ -9,6 +9,8 @@ from extractor.errors import UserError
 
 
 def check_endpoint(endpoint: Endpoint, timeout: float = 10.0) -> None:
+    if endpoint.in_process:
+        return  # nothing to reach
     client = openai.OpenAI(base_url=endpoint.base_url, api_key=endpoint.api_key, max_retries=0, timeout=timeout)
     try:
         client.models.list()

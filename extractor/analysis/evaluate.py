@@ -162,7 +162,9 @@ def _gold_events(path: Path) -> list[dict[str, Any]]:
         raise UserError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}); fix the gold file") from None
     events = data.get("events") if isinstance(data, dict) else None
     if not isinstance(events, list) or not all(isinstance(e, dict) and "type" in e for e in events):
-        raise UserError(f"{path}: needs an 'events' list of objects with a 'type'; the format is in docs/gold-format.md")
+        raise UserError(
+            f"{path}: needs an 'events' list of objects with a 'type'; the format is in docs/gold-format.md"
+        )
     return events
 
 

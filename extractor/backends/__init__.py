@@ -6,7 +6,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable
 
-from extractor.backends.base import Backend, BackendOptions, Endpoint
+from extractor.backends.base import Answerer, AnswererFactory, Backend, BackendOptions, Endpoint
 from extractor.errors import UserError
 
 _REGISTRY: dict[str, type[Backend]] = {}
@@ -44,4 +44,13 @@ def _load_builtin_backends() -> None:
             importlib.import_module(f"{__name__}.{module.name}")
 
 
-__all__ = ["Backend", "BackendOptions", "Endpoint", "backend_names", "get_backend", "register"]
+__all__ = [
+    "Answerer",
+    "AnswererFactory",
+    "Backend",
+    "BackendOptions",
+    "Endpoint",
+    "backend_names",
+    "get_backend",
+    "register",
+]

@@ -1,18 +1,52 @@
-"""What every model backend provides: an OpenAI-compatible endpoint to talk to.
+"""What every backend provides: an `Endpoint` saying where answers come from.
 
 A backend's only job is to produce an `Endpoint` (and, for the embedded model,
-to start and stop the server behind it). Everything after that, instructor,
-re-asks, transport retries, usage accounting, is shared by all backends.
+to start and stop the server behind it). Most endpoints are OpenAI-compatible
+URLs: instructor, re-asks, transport retries and usage accounting are then
+shared by all of them (`ModelClient`). A backend that answers in this process
+(the rules coder) instead sets `Endpoint.answerer`, a picklable factory of an
+`Answerer`; `ModelClient` is the `Answerer` of every URL. The pipeline asks
+either the same way, so grounding, repair and dedup run identically on every
+backend's answer.
 """
 
 from __future__ import annotations
 
 import abc
+from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import ClassVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import instructor
+
+if TYPE_CHECKING:  # the answerer's types import this module's package
+    from extractor.model_client import GenerationSettings, Outcome
+    from extractor.prompting import Prompt
+    from extractor.reader import Article
+
+
+class Answerer(Protocol):
+    """Whatever answers an article: a model behind a URL, or an in-process coder."""
+
+    endpoint: Endpoint
+    settings: GenerationSettings
+    # False for answers that cost nothing to recompute: they stay out of the answer cache
+    # (their lines still carry an answer key, for --resume and diff).
+    cacheable: bool
+
+    async def answer(
+        self, article: Article, prompt: Prompt, quote_check: Callable[[str], bool] | None = None
+    ) -> Outcome: ...
+
+    async def aclose(self) -> None: ...
+
+
+class AnswererFactory(Protocol):
+    """Builds an in-process answerer where the run happens (this process or a Ray worker),
+    so an `Endpoint` stays plain, picklable data."""
+
+    def __call__(self, endpoint: Endpoint, settings: GenerationSettings) -> Answerer: ...
 
 
 @dataclass(frozen=True)
@@ -41,6 +75,13 @@ class Endpoint:
     # What, besides the model name, tells one model's answers from another's in the
     # cache: the server by default (two servers may both call their model "default").
     served_by: str = ""
+    # Set by in-process backends: the URL, key and mode are then unused, and no
+    # preflight request is made.
+    answerer: AnswererFactory | None = field(default=None, compare=False)
+
+    @property
+    def in_process(self) -> bool:
+        return self.answerer is not None
 
     @property
     def identity(self) -> str:
