@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from extractor.backends import Answerer
 from extractor.cache import AnswerCache, answer_key
+from extractor.dedup import dedupe
 from extractor.grounding import Grounder
 from extractor.mentions import find_mentions
 from extractor.mentions.language import detect_language
@@ -53,13 +54,16 @@ class Extractor:
         # Mentions are the costliest CPU step; an answer with no events needs none.
         mentions = find_mentions(article) if grounded.events else None
         repaired = repair(grounded.events, mentions, article) if mentions else Repaired([], [])
+        # After repair, so that corrected dates and parties decide what is a duplicate.
+        events, merges = dedupe(repaired.events)
         return self._result(
             article.article_id,
             source,
             outcome,
             key,
-            events=repaired.events,
+            events=events,
             rejected=grounded.rejected + repaired.rejected,
+            warnings=[*outcome.notes, *(merge.note for merge in merges)],
         )
 
     async def _answer(self, article: Article, key: str, grounder: Grounder) -> Outcome:
@@ -91,6 +95,7 @@ class Extractor:
 
     def _result(self, article_id: str, source: Source, outcome: Outcome, key: str, **fields: object) -> ArticleResult:
         error = fields.get("error")
+        fields.setdefault("warnings", outcome.notes)
         return ArticleResult(
             article_id=article_id,
             source=source,
@@ -101,7 +106,6 @@ class Extractor:
             answer_key=key,
             usage=outcome.usage,
             cached=outcome.cached,
-            warnings=outcome.notes,
             **fields,  # type: ignore[arg-type]
         )
 

@@ -21,6 +21,9 @@ they are not in the schema or in result lines):
 - `subkind`: the field (dotted path into a nested object, e.g.
   "visitor.name_en") whose equal values break ties when matching or merging
   events of this type; None for no tie-break.
+- `identity`: further fields (besides `subkind`) that name what the event is
+  about; two events of one article whose values differ are two events, not a
+  duplicate (an agreement's title).
 - `must_agree`: fields that, when two events both give them, must be equal for
   the two to be merged as one event (a dialogue's round).
 - `money_figure`: the event is a money figure with `amount`, `currency`,
@@ -108,6 +111,7 @@ class EventFields(BaseModel):
     # Per-type behaviour (see the module docstring); the defaults suit a type
     # between countries, matched by its parties.
     subkind: ClassVar[str | None] = None
+    identity: ClassVar[tuple[str, ...]] = ()
     must_agree: ClassVar[tuple[str, ...]] = ()
     money_figure: ClassVar[bool] = False
     fills_parties_from_evidence: ClassVar[bool] = True
@@ -153,6 +157,7 @@ class AgreementFields(EventFields):
     """An agreement, memorandum, action plan, joint statement or trade plan."""
 
     subkind = "kind"
+    identity = ("title_en",)
     scored_fields = ("kind", "agreement_status")
     key_facts = ("kind", "agreement_status", "title_en")
 

@@ -2,7 +2,11 @@
 
 Rules (all must hold between a new event and every member of a canonical event):
 - same type, and never two events of the same article (an article already
-  lists its events separately);
+  lists its events separately) -- except in one-article mode, used by the
+  in-article dedup (`extractor.dedup`), where all events come from one article
+  and the events must instead name the same thing: the fields the type's
+  `subkind` and `identity` class variables name (agreement kind and title,
+  visitor, figure kind, round), when both events give them, agree (`same_name`);
 - parties compatible: Jaccard >= 0.5;
 - dates (date_start, else date_end) within `date_tolerance` days; a null date is
   compatible with any date;
@@ -30,6 +34,7 @@ import hashlib
 import itertools
 import json
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -43,6 +48,7 @@ from extractor.analysis.matching import (
     is_money_figure,
     jaccard,
     key_of_event,
+    subkind_value,
 )
 from extractor.schemas import ArticleResult, fields_class
 
@@ -54,6 +60,7 @@ NO_CONFLICT_FIELDS = ("summary_en",)
 _AMOUNT_BUCKET = math.log(1 / (1 - AMOUNT_TOLERANCE))
 _ALL_DATES = "*"
 _UNDATED = "-"
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(slots=True)
@@ -128,8 +135,11 @@ class Cluster:
 class Merger:
     """Adds events one at a time to the best compatible canonical event, or starts a new one."""
 
-    def __init__(self, date_tolerance: int = DATE_TOLERANCE_DAYS) -> None:
+    def __init__(self, date_tolerance: int = DATE_TOLERANCE_DAYS, *, one_article: bool = False) -> None:
         self.date_tolerance = date_tolerance
+        # One article's events (the in-article dedup): events of the same article may
+        # merge, but only when they name the same thing (see `names_agree`).
+        self.one_article = one_article
         self._bucket_days = max(date_tolerance, 1)
         self.clusters: list[Cluster] = []
         self._blocks: dict[tuple[Any, ...], list[int]] = defaultdict(list)
@@ -218,7 +228,12 @@ class Merger:
         return None if best is None else self.clusters[-best[2]]
 
     def _score(self, cluster: Cluster, item: SourceEvent) -> tuple[float, float] | None:
-        if item.article_id in cluster.articles or cluster.members[0].type != item.type:
+        if cluster.members[0].type != item.type:
+            return None
+        if self.one_article:
+            if not all(names_agree(member, item) for member in cluster.members):
+                return None
+        elif item.article_id in cluster.articles:
             return None
         overlap = min(jaccard(item.parties, parties) for parties in cluster.party_sets)
         if overlap < MIN_JACCARD:
@@ -241,6 +256,35 @@ class Merger:
             if not (amounts_agree(amount, cluster.min_amount) and amounts_agree(amount, cluster.max_amount)):
                 return None
         return overlap, float(item.subkind is not None and item.subkind == cluster.subkind)
+
+
+def identity_paths(event_type: str) -> tuple[str, ...]:
+    """The fields that name what an event is about: its subkind and the type's `identity` fields."""
+    kind = fields_class(event_type)
+    paths = (kind.subkind, *kind.identity)
+    return tuple(dict.fromkeys(p for p in paths if p))
+
+
+def same_name(a: Any, b: Any) -> bool:
+    """Whether two values name the same thing: equal words, or one's words within the other's.
+
+    'Wang Yi' and 'Foreign Minister Wang Yi' name one visitor; 'mou' and
+    'joint_statement', or two titles sharing under half their words, do not.
+    """
+    left = frozenset(_WORD.findall(str(a).casefold()))
+    right = frozenset(_WORD.findall(str(b).casefold()))
+    if not left or not right:
+        return str(a).casefold() == str(b).casefold()
+    return left <= right or right <= left or jaccard(left, right) >= MIN_JACCARD
+
+
+def names_agree(a: SourceEvent, b: SourceEvent) -> bool:
+    """No identity field (see `identity_paths`) that both events give names two different things."""
+    for path in identity_paths(a.type):
+        left, right = subkind_value(a.fields, path), subkind_value(b.fields, path)
+        if left is not None and right is not None and not same_name(left, right):
+            return False
+    return True
 
 
 def party_tokens(parties: frozenset[str], probe: bool) -> list[tuple[str, ...]]:
@@ -368,7 +412,7 @@ def _vote(name: str, members: list[SourceEvent]) -> tuple[Any, list[dict[str, An
     return values[ranked[0]], disagreement
 
 
-def merge_rule(cluster: Cluster, date_tolerance: int = DATE_TOLERANCE_DAYS) -> str:
+def merge_rule(cluster: Cluster, date_tolerance: int = DATE_TOLERANCE_DAYS, *, one_article: bool = False) -> str:
     """A sentence saying why these sources were merged."""
     n = len(cluster.members)
     kind = cluster.members[0].type
@@ -376,7 +420,7 @@ def merge_rule(cluster: Cluster, date_tolerance: int = DATE_TOLERANCE_DAYS) -> s
         return f"single source: no compatible {kind} event in another article"
     overlap = min(jaccard(a, b) for a in cluster.party_sets for b in cluster.party_sets)
     parts = [
-        f"{n} events from {len(cluster.articles)} articles",
+        f"{n} events of one article" if one_article else f"{n} events from {len(cluster.articles)} articles",
         f"same type {kind}",
         f"parties Jaccard >= {MIN_JACCARD} (lowest {overlap:.2f})",
     ]
@@ -393,4 +437,9 @@ def merge_rule(cluster: Cluster, date_tolerance: int = DATE_TOLERANCE_DAYS) -> s
         gap = 100 * (cluster.max_amount - cluster.min_amount) / cluster.max_amount
         currency = cluster.members[0].fields["currency"]
         parts.append(f"same currency {currency}, amounts within {AMOUNT_TOLERANCE:.0%} (gap {gap:.1f}%)")
+    if one_article:
+        for path in identity_paths(kind):
+            given = [v for m in cluster.members if (v := subkind_value(m.fields, path)) is not None]
+            if given:
+                parts.append(f"{path} {given[0]!r} agrees" if len(given) > 1 else f"{path} given once")
     return "; ".join(parts)
