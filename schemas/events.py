@@ -1,16 +1,18 @@
 """The event types, defined once.
 
-Each type is a `*Fields` class: the fields a model fills in. From it two
-variants are derived, so the definitions never drift apart:
+Each type is a `*Fields` class: the fields a model fills in. Each has two
+variants, written out below as classes (the evidence mixin plus the type's
+fields), so they never drift apart:
 
-- the *answer* variant, what the model is asked for: evidence is a list of
-  verbatim quotes (models cannot count characters);
-- the *stored* variant, what a result line holds: evidence carries character
-  offsets into the article and how the quote was matched, plus any corrections
-  the grounding step made.
+- the *answer* variant (`VisitAnswer`), what the model is asked for: evidence
+  is a list of verbatim quotes (models cannot count characters);
+- the *stored* variant (`Visit`), what a result line holds: evidence carries
+  character offsets into the article and how the quote was matched, plus any
+  corrections the grounding step made.
 
-Adding a fifth event type: write its `*Fields` class here (setting the class
-variables below where the defaults do not fit), add it to `EVENT_FIELDS`, and
+Adding a fifth event type: write its `*Fields` class and its two variants here
+(setting the class variables below where the defaults do not fit), add them to
+`ANSWER_TYPES` and `EVENT_TYPES` (and the Fields class to `EVENT_FIELDS`), and
 add its prompt text under `prompts/<version>/events/`. Nothing else: repair,
 export, eval, diff, merge and the report read everything type-specific from
 these classes (see `fields_class`).
@@ -43,7 +45,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
 
 from extractor.schemas.codes import CountryCode, CurrencyCode
 from pydantic import (
@@ -288,26 +290,91 @@ class GroundedEvidence(BaseModel):
     corrections: list[Correction] = Field(default_factory=list)
 
 
-def _variant(fields: type[EventFields], suffix: str, mixin: type[BaseModel]) -> type[BaseModel]:
-    name = fields.__name__.removesuffix("Fields") + suffix
-    return create_model(name, __base__=(mixin, fields), __module__=__name__)
+# --- the answer and stored variant of each type -----------------------------------
+#
+# Each variant is its evidence mixin followed by the type's `*Fields` class, so it
+# inherits the fields and the class variables of its type. No docstrings: a
+# variant's JSON schema carries no description, and the answer schema is hashed
+# into every cache key (see `extractor.cache`).
 
 
-ANSWER_TYPES: dict[str, type[BaseModel]] = {type_name(f): _variant(f, "Answer", QuotedEvidence) for f in EVENT_FIELDS}
-EVENT_TYPES: dict[str, type[BaseModel]] = {
-    name: _variant(f, "", GroundedEvidence) for name, f in zip(ANSWER_TYPES, EVENT_FIELDS, strict=True)
+class StrategicDialogueAnswer(QuotedEvidence, StrategicDialogueFields):
+    pass
+
+
+class StrategicDialogue(GroundedEvidence, StrategicDialogueFields):
+    pass
+
+
+class AgreementAnswer(QuotedEvidence, AgreementFields):
+    pass
+
+
+class Agreement(GroundedEvidence, AgreementFields):
+    pass
+
+
+class InvestmentAnswer(QuotedEvidence, InvestmentFields):
+    pass
+
+
+class Investment(GroundedEvidence, InvestmentFields):
+    pass
+
+
+# The public name; the class keeps the name its JSON schema has always had.
+InvestmentFigure = Investment
+
+
+class VisitAnswer(QuotedEvidence, VisitFields):
+    pass
+
+
+class Visit(GroundedEvidence, VisitFields):
+    pass
+
+
+# --- the registries: type name -> class, in the order prompts and exports list them ---
+
+ANSWER_TYPES: dict[str, type[EventFields]] = {
+    "strategic_dialogue": StrategicDialogueAnswer,
+    "agreement": AgreementAnswer,
+    "investment": InvestmentAnswer,
+    "visit": VisitAnswer,
+}
+EVENT_TYPES: dict[str, type[EventFields]] = {
+    "strategic_dialogue": StrategicDialogue,
+    "agreement": Agreement,
+    "investment": Investment,
+    "visit": Visit,
 }
 
-StrategicDialogue = EVENT_TYPES["strategic_dialogue"]
-Agreement = EVENT_TYPES["agreement"]
-InvestmentFigure = EVENT_TYPES["investment"]
-Visit = EVENT_TYPES["visit"]
 
-AnswerEvent = Annotated[Union[tuple(ANSWER_TYPES.values())], Field(discriminator="type")]  # noqa: UP007
-Event = Annotated[Union[tuple(EVENT_TYPES.values())], Field(discriminator="type")]  # noqa: UP007
+def variants(fields: type[EventFields]) -> tuple[type[EventFields], type[EventFields]]:
+    """The answer and stored variants of a `*Fields` class, for a type not written out above.
+
+    Named like the static ones (`SanctionFields` gives `SanctionAnswer` and
+    `Sanction`), built the same way: the evidence mixin, then the fields.
+    """
+    name = fields.__name__.removesuffix("Fields")
+    answer = create_model(f"{name}Answer", __base__=(QuotedEvidence, fields), __module__=fields.__module__)
+    stored = create_model(name, __base__=(GroundedEvidence, fields), __module__=fields.__module__)
+    return answer, stored  # type: ignore[return-value]
+
+
+if TYPE_CHECKING:
+    # What a type checker sees: the four built-in types.
+    AnswerEvent = Annotated[
+        StrategicDialogueAnswer | AgreementAnswer | InvestmentAnswer | VisitAnswer, Field(discriminator="type")
+    ]
+    Event = Annotated[StrategicDialogue | Agreement | Investment | Visit, Field(discriminator="type")]
+else:
+    # At run time: every registered type, built-in or not.
+    AnswerEvent = Annotated[Union[tuple(ANSWER_TYPES.values())], Field(discriminator="type")]  # noqa: UP007
+    Event = Annotated[Union[tuple(EVENT_TYPES.values())], Field(discriminator="type")]  # noqa: UP007
 
 
 class ArticleEvents(BaseModel):
     """Every event the article reports. Return an empty list when it reports none."""
 
-    events: list[AnswerEvent] = Field(default_factory=list)  # type: ignore[valid-type]
+    events: list[AnswerEvent] = Field(default_factory=list)

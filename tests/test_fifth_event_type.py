@@ -1,7 +1,7 @@
-"""A fifth event type needs only its `*Fields` class in schemas/events.py (and a prompt).
+"""A fifth event type needs only its classes in schemas/events.py (and a prompt).
 
 The test plays the developer's one-module change: it defines `SanctionFields`
-and registers it the way `schemas/events.py` derives its registries (the
+and registers it the way `schemas/events.py` holds its registries (the
 EVENT_FIELDS tuple, the answer and stored variants, the discriminated union of
 a result line), without touching any other module. Repair, export, matching,
 merge, eval, diff and the report must then handle sanctions with real outcomes.
@@ -47,10 +47,9 @@ class SanctionFields(EventFields):
 def result_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[ArticleResult]]:
     """Register the sanction type; returns a result-line model whose events include it."""
     monkeypatch.setattr(events, "EVENT_FIELDS", (*events.EVENT_FIELDS, SanctionFields))
-    monkeypatch.setitem(
-        events.ANSWER_TYPES, "sanction", events._variant(SanctionFields, "Answer", events.QuotedEvidence)
-    )
-    monkeypatch.setitem(events.EVENT_TYPES, "sanction", events._variant(SanctionFields, "", events.GroundedEvidence))
+    answer, stored = events.variants(SanctionFields)
+    monkeypatch.setitem(events.ANSWER_TYPES, "sanction", answer)
+    monkeypatch.setitem(events.EVENT_TYPES, "sanction", stored)
     event_union = Annotated[Union[tuple(events.EVENT_TYPES.values())], Field(discriminator="type")]  # noqa: UP007
     model = create_model(
         "ArticleResultWithSanctions",
