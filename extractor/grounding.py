@@ -46,10 +46,10 @@ class Grounder:
         if found is None:
             return Evidence(quote=quote)
         start, end = found.start + self._offset, found.end + self._offset
-        # An exact match promises text[start:end] == quote; the aligner ignores the
-        # whitespace a model may put around a quote, so keep the article's own span.
-        kept = self._text[start:end] if found.match == "exact" else quote
-        return Evidence(quote=kept, start=start, end=end, match=found.match)
+        # The stored quote is always the article's own span, whatever the model wrote
+        # (other digits' script, another spelling, a slight paraphrase): evidence is
+        # the text's words, and text[start:end] == quote holds for every match kind.
+        return Evidence(quote=self._text[start:end], start=start, end=end, match=found.match)
 
     def ground(self, answer_events: list[BaseModel], *, keep_ungrounded: bool = False) -> Grounded:
         events: list[BaseModel] = []

@@ -13,11 +13,18 @@ cheapest and most trustworthy method first:
    accepted only at or above a threshold and only for quotes long enough that
    a fuzzy hit means something.
 
+A normalized or fuzzy match whose digits differ from the span it matched is no
+match: a quote with a changed number ('2024' for '2025', '3' for '5 billion')
+is not evidence for the article's number, however close the rest of it is.
+Digits are compared after folding (any script -> ASCII), in order; a quote
+with no digits at all (a number written in words) is not checked.
+
 `ArticleAligner` folds the article once and serves many quotes.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -33,6 +40,9 @@ FUZZY_THRESHOLD = 90.0
 MIN_FUZZY_CHARS = 8
 
 MatchKind = Literal["exact", "normalized", "fuzzy"]
+
+# Folded text has ASCII digits only.
+_DIGITS = re.compile(r"[0-9]")
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,8 @@ class ArticleAligner:
         if hit is None:
             hit = _find_folded(self.squeezed, needle.replace(" ", ""))
         if hit is not None:
+            if not self._same_digits(needle, hit[0], hit[1]):
+                return None
             return Alignment(hit[0], hit[1], "normalized", 100.0)
 
         if len(needle) < min_fuzzy_chars:
@@ -102,7 +114,14 @@ class ArticleAligner:
             start += 1
         while end > start and self.text[end - 1].isspace():
             end -= 1
+        if not self._same_digits(needle, start, end):
+            return None
         return Alignment(start, end, "fuzzy", float(result.score))
+
+    def _same_digits(self, needle: str, start: int, end: int) -> bool:
+        """Whether a folded quote states the same digits as ``text[start:end]`` (see the module doc)."""
+        wanted = _DIGITS.findall(needle)
+        return not wanted or wanted == _DIGITS.findall(fold(self.text[start:end]).text)
 
 
 def _find_folded(folded: Folded, needle: str) -> tuple[int, int] | None:
