@@ -1,6 +1,13 @@
 """Issue 5's benchmark: how close `extractor run` gets to the model server's own limit.
 
-    python bench/throughput.py [--articles 500] [--latency 0.25] [--concurrency 32]
+    python bench/throughput.py [--articles 500] [--latency 0.25] [--concurrency 32] [--answers both]
+
+Two kinds of fake answers (`--answers`): "empty" answers (the minimal valid
+answer, no events) on synthetic articles, and "realistic" answers on real
+articles (corpus/dev and seeds/, each copy made distinct): every answer carries
+up to 4 of the article's gold events with their real quotes, amounts, dates and
+parties (extractor.testing.gold_answers), so grounding, mentions and repair do
+the work they do in production. Parts 1 and 3 run once per kind.
 
 One run prints a labelled table of:
 
@@ -10,13 +17,14 @@ One run prints a labelled table of:
    (goal >= 0.90), plus the ceiling concurrency/latency;
 2. our throughput against the plain sequential instructor loop a user would
    write instead (measured on a subset, `--sequential`, to keep the run short);
-3. pipeline CPU per article with the model wait taken out: (a) process CPU of a
-   run against a zero-latency server minus the bare client's CPU for the same
-   requests, and (b) a per-stage breakdown from calling `Extractor.extract`
-   in-process with instant, realistic answers (four events with quotes), so
-   grounding and validation do real work (goal < 5 ms/article);
-4. tracemalloc peak for N and for `--memory-articles` (5,000) articles at latency
-   0, each in a fresh child process after a warm-up run (goal: flat);
+3. pipeline CPU per article with the model wait taken out, at latency 0:
+   (a) process CPU of a run minus the bare client's CPU for the same requests;
+   (a') CPU per additional article: (CPU of 2N articles - CPU of N) / N, which
+   leaves start-up out (goal <= 5 ms); (b) for realistic answers, a per-stage
+   breakdown from calling `Extractor.extract` in-process with instant answers;
+4. peak memory for N and for `--memory-articles` (5,000) articles at latency
+   0 (realistic answers when run), each in a fresh child process after a
+   warm-up run (goal: flat);
 5. a cached re-run: the same job twice with the cache on; the second run's wall
    time and the chat requests the fake server saw (goal: 0).
 
@@ -36,9 +44,9 @@ import importlib
 import json
 import os
 import random
-import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -64,11 +72,23 @@ os.environ["OPENAI_API_KEY"] = "bench-dummy-key"
 os.environ.pop("OPENAI_BASE_URL", None)
 
 from extractor import cli  # noqa: E402
-from extractor.testing.fake_openai import FakeOpenAI  # noqa: E402
+from extractor.testing.fake_openai import FakeOpenAI, Responder, default_responder  # noqa: E402
+from extractor.testing.gold_answers import GoldAnswers  # noqa: E402
 
 MODEL = "m"
 SERVER_START_TIMEOUT = 30.0
 WARMUP_ARTICLES = 20
+KINDS = ("empty", "realistic")
+# Real articles with gold events, for realistic answers; at most this many events per answer.
+REAL_ARTICLES = (ROOT / "corpus" / "dev" / "articles", ROOT / "seeds")
+GOLD = (ROOT / "corpus" / "dev" / "gold", ROOT / "tests" / "analysis" / "gold")
+EVENTS_PER_ANSWER = 4
+
+
+def responder(kind: str) -> Responder:
+    """The fake server's answers: minimal valid ones, or gold events found in the article."""
+    return GoldAnswers.from_folders(*GOLD, max_events=EVENTS_PER_ANSWER) if kind == "realistic" else default_responder
+
 
 ENGLISH = [
     "China and Pakistan agreed to upgrade the China-Pakistan Economic Corridor during talks in Beijing, "
@@ -116,11 +136,23 @@ def synthetic_article(index: int, paragraphs: list[str]) -> str:
     return f"{text}\nReport {index}: filed by desk {rng.randint(1, 99)}.\n"
 
 
-def write_articles(folder: Path, count: int, paragraphs: list[str]) -> list[int]:
+def real_articles() -> list[str]:
+    """The texts of the real articles that have gold events (negatives left out: no events to answer)."""
+    answers = GoldAnswers.from_folders(*GOLD)
+    texts = [p.read_text(encoding="utf-8") for folder in REAL_ARTICLES for p in sorted(folder.glob("*.txt"))]
+    return [text for text in texts if answers.arguments(text)["events"]]
+
+
+def write_articles(folder: Path, count: int, paragraphs: list[str], kind: str = "empty") -> list[int]:
+    """`count` distinct articles: synthetic ones (empty answers) or real ones, each copy made distinct."""
     folder.mkdir(parents=True)
+    real = real_articles() if kind == "realistic" else []
     sizes = []
     for i in range(count):
-        text = synthetic_article(i, paragraphs)
+        if real:
+            text = f"{real[i % len(real)]}\n\nReport {i}: filed by desk {i % 97}.\n"
+        else:
+            text = synthetic_article(i, paragraphs)
         (folder / f"a{i:05d}.txt").write_text(text, encoding="utf-8")
         sizes.append(len(text))
     return sizes
@@ -129,20 +161,21 @@ def write_articles(folder: Path, count: int, paragraphs: list[str]) -> list[int]
 # -- the fake server, as a separate process ----------------------------------------------
 
 
+def serve_child(latency: float, kind: str) -> None:
+    """Child mode: the fake server with `kind` answers on a free port; prints its URL, stops on SIGTERM."""
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
+    with FakeOpenAI(latency=latency, responder=responder(kind)) as server:
+        print(server.base_url, flush=True)
+        stopped.wait()
+
+
 @contextmanager
-def fake_server_process(latency: float) -> Iterator[str]:
-    """`python -m extractor.testing.fake_openai` on a free 127.0.0.1 port; yields its base URL."""
+def fake_server_process(latency: float, kind: str = "empty") -> Iterator[str]:
+    """The fake server in a child process on a free 127.0.0.1 port; yields its base URL."""
     process = subprocess.Popen(
-        # Not `-m extractor.testing.fake_openai`: the package imports the module first, and runpy warns.
-        [
-            sys.executable,
-            "-c",
-            "import sys; from extractor.testing.fake_openai import main; main(sys.argv[1:])",
-            "--port",
-            "0",
-            "--latency",
-            str(latency),
-        ],
+        [sys.executable, __file__, "--serve-child", str(latency), kind],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -189,9 +222,9 @@ def check_output(out: Path, expected: int) -> None:
         raise RuntimeError(f"{out}: {len(lines)} lines, {ok} ok; expected {expected} ok lines")
 
 
-def capture_bodies(folder: Path, count: int, concurrency: int, scratch: Path) -> list[bytes]:
+def capture_bodies(folder: Path, count: int, concurrency: int, scratch: Path, kind: str) -> list[bytes]:
     """The exact chat-completion bodies `extractor run` sends, one per article (also a warm-up run)."""
-    with FakeOpenAI() as server:
+    with FakeOpenAI(responder=responder(kind)) as server:
         run_ours(folder, server.base_url, scratch / "capture.jsonl", concurrency)
         bodies = [json.dumps(body).encode() for body in server.chat_requests]
     if len(bodies) != count:
@@ -272,39 +305,11 @@ def run_sequential(paths: list[Path], url: str, out: Path) -> float:
 
 # -- CPU: per-stage breakdown with instant, realistic answers ----------------------------
 
-_SENTENCE_END = re.compile(r"(?<=[.!?؟。])\s+|\n+")
-_MONEY = re.compile(r"[0-9۰-۹٠-٩].{0,20}(دلار|دولار|\$|dollar|billion|USD)|\$[0-9]")
 
-
-def realistic_arguments(user_message: str) -> dict[str, Any]:
-    """Four events (one per type) whose quotes are sentences of the article, as a good model gives."""
-    body = user_message.split("\n\n", 1)[-1]
-    sentences = [s.strip() for s in _SENTENCE_END.split(body) if len(s.strip()) > 30]
-    quotes = [s[:160].strip() for s in sentences[:4]] or [body.strip()[:80]]
-    quote = lambda i: quotes[i % len(quotes)]  # noqa: E731
-    money = next((s[:200] for s in sentences if _MONEY.search(s)), None)
-    common = {"status": "occurred", "parties": ["CHN", "PAK"], "date_start": "2026-01-04"}
-    events = [
-            {**common, "type": "strategic_dialogue", "summary_en": "The seventh strategic dialogue was held.",
-             "round": 7, "participants": [{"name_en": "Wang Yi", "country_iso3": "CHN"}],
-             "topics": ["economic cooperation"], "evidence": [quote(0)]},
-            {**common, "type": "agreement", "summary_en": "They agreed to upgrade CPEC.", "kind": "agreement",
-             "agreement_status": "agreed", "sectors": ["industry", "agriculture"], "evidence": [quote(1)]},
-            {**common, "type": "investment", "summary_en": "Chinese investment exceeded 30 billion dollars.",
-             "amount": 30_000_000_000, "currency": "USD", "amount_text": "30 billion", "qualifier": "more_than",
-             "figure_kind": "investment", "investor": "China", "evidence": [money]},
-            {**common, "type": "visit", "summary_en": "Ishaq Dar visited China.",
-             "visitor": {"name_en": "Ishaq Dar", "title_en": "Foreign Minister", "country_iso3": "PAK"},
-             "host_country_iso3": "CHN", "evidence": [quote(3), quote(2)]},
-    ]  # fmt: skip
-    # An investment only where the article states a figure, as the prompt asks.
-    return {"events": [e for e in events if e["type"] != "investment" or money]}
-
-
-def _instant_completion(request_body: dict[str, Any]) -> dict[str, Any]:
+def _instant_completion(request_body: dict[str, Any], gold: GoldAnswers) -> dict[str, Any]:
     tool = (request_body.get("tools") or [{}])[0].get("function", {}).get("name", "ArticleEvents")
-    user = next(m["content"] for m in request_body["messages"] if m["role"] == "user")
-    arguments = json.dumps(realistic_arguments(user), ensure_ascii=False)
+    user = [m["content"] for m in request_body["messages"] if m["role"] == "user"][-1]
+    arguments = json.dumps(gold.arguments(user), ensure_ascii=False)
     message = {
         "role": "assistant",
         "content": None,
@@ -397,8 +402,10 @@ def profile_stages(paths: list[Path], scratch: Path) -> StageProfile:
     from extractor.reader import read_one
     from extractor.results_io import write_result
 
+    gold = GoldAnswers.from_folders(*GOLD, max_events=EVENTS_PER_ANSWER)
+
     async def answer(request: httpx2.Request) -> httpx2.Response:
-        return httpx2.Response(200, json=_instant_completion(json.loads(request.content)))
+        return httpx2.Response(200, json=_instant_completion(json.loads(request.content), gold))
 
     endpoint = Endpoint(backend="openai", base_url="http://127.0.0.1:9/v1", api_key="bench-dummy-key",
                         model=MODEL, mode=instructor.Mode.TOOLS)  # fmt: skip
@@ -531,11 +538,94 @@ def verdict(ok: bool) -> str:
     return "OK" if ok else "BELOW GOAL"
 
 
+def load() -> str:
+    return f"load avg {os.getloadavg()[0]:.1f}"
+
+
+@dataclass
+class KindResult:
+    """Parts 1 and 3 for one kind of answers."""
+
+    ours_rate: float
+    bare_rate: float
+    cpu_marginal_ms: float
+
+
+def measure_kind(kind: str, args: argparse.Namespace, scratch: Path, paragraphs: list[str]) -> KindResult:
+    """Parts 1 and 3 for `kind` answers: throughput vs the bare client, CPU per article."""
+    n, latency, concurrency = args.articles, args.latency, args.concurrency
+    folder, double = scratch / f"{kind}-articles", scratch / f"{kind}-double"
+    sizes = write_articles(folder, n, paragraphs, kind)
+    write_articles(double, 2 * n, paragraphs, kind)
+    source = "synthetic fa/ar/en" if kind == "empty" else "real (corpus/dev + seeds), gold events"
+    print(f"\n== {kind} answers: {n} articles, {source}, {min(sizes):,}-{max(sizes):,} chars "
+          f"(mean {sum(sizes) // n:,}); {load()}")  # fmt: skip
+    bodies = capture_bodies(folder, n, concurrency, scratch, kind)
+    mean_body = sum(map(len, bodies)) // n
+    goal = 0.90 if kind == "empty" else 0.85
+
+    # 1. ours vs the bare client
+    with fake_server_process(latency, kind) as url:
+        ours_walls, bare_walls = [], []
+        for _ in range(args.repeat):
+            ours_walls.append(run_ours(folder, url, scratch / "ours.jsonl", concurrency))
+            check_output(scratch / "ours.jsonl", n)
+            bare_walls.append(run_bare(url, bodies, concurrency))
+        ours_rate, bare_rate = n / min(ours_walls), n / min(bare_walls)
+    ceiling = concurrency / latency if latency > 0 else float("inf")
+    events = sum(len(json.loads(line)["events"]) for line in (scratch / "ours.jsonl").open(encoding="utf-8"))
+    print(f"1. throughput vs a bare HTTP client ({kind} answers, {events / n:.1f} events/article kept; same {n} "
+          f"bodies, mean {mean_body:,} B; best of {args.repeat}; latency {latency:g} s, concurrency {concurrency}; "
+          f"{load()})")  # fmt: skip
+    row("ceiling: concurrency / latency", f"{ceiling:.1f} art/s")
+    row(f"bare client: http.client, {concurrency} threads", f"{bare_rate:.1f} art/s",
+        f"{bare_rate / ceiling:.2f} of ceiling")  # fmt: skip
+    row("ours: extractor run (asyncio engine)", f"{ours_rate:.1f} art/s", f"{ours_rate / ceiling:.2f} of ceiling")
+    ratio_bare = ours_rate / bare_rate
+    row(f"ratio ours/bare ({kind})", f"{ratio_bare:.2f}", f"goal >= {goal:.2f}  {verdict(ratio_bare >= goal)}")
+
+    # 3. CPU per article at latency 0
+    with fake_server_process(0.0, kind) as url0:
+        gc.collect()
+        cpu = time.process_time()
+        run_ours(folder, url0, scratch / "cpu.jsonl", concurrency)
+        ours_cpu = time.process_time() - cpu
+        cpu = time.process_time()
+        run_ours(double, url0, scratch / "cpu2.jsonl", concurrency)
+        ours_cpu2 = time.process_time() - cpu
+        cpu = time.process_time()
+        run_bare(url0, bodies, concurrency)
+        bare_cpu = time.process_time() - cpu
+    print(f"3. pipeline CPU per article, model wait excluded ({kind} answers, latency 0; {load()})")
+    row("(a) run CPU at latency 0", f"{ours_cpu / n * 1000:.2f} ms/art")
+    row("    bare client CPU, same requests", f"{bare_cpu / n * 1000:.2f} ms/art")
+    per_article = (ours_cpu - bare_cpu) / n * 1000
+    row(f"    CPU/article: ours - bare ({kind})", f"{per_article:.2f} ms/art", f"{verdict(per_article < 5)}")
+    marginal = (ours_cpu2 - ours_cpu) / n * 1000
+    row(f"(a') CPU per additional article ({kind})", f"{marginal:.2f} ms/art",
+        f"({2 * n} vs {n} articles) goal <= 5  {verdict(marginal <= 5)}")  # fmt: skip
+    if kind == "realistic":
+        profile = profile_stages(sorted(folder.glob("*.txt")), scratch)
+        per_article = profile.cpu_per_article * 1000
+        row("(b) Extractor.extract, instant realistic answers", f"{per_article:.2f} ms/art",
+            f"{verdict(per_article < 5)}; {profile.events / n:.1f} events, {profile.rejected / n:.1f} rejected, "
+            f"{profile.requests / n:.1f} requests per article; per stage:")  # fmt: skip
+        for label, seconds in sorted(profile.stages.items(), key=lambda item: -item[1]):
+            row(f"    {label}", f"{seconds * 1000:.3f} ms")
+    return KindResult(ours_rate, bare_rate, marginal)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=500, help="articles per timed pass (default 500)")
     parser.add_argument("--latency", type=float, default=0.25, help="fake model latency in seconds (default 0.25)")
     parser.add_argument("--concurrency", type=int, default=32, help="requests in flight (default 32)")
+    parser.add_argument(
+        "--answers",
+        choices=(*KINDS, "both"),
+        default="both",
+        help="fake answers: empty, realistic (gold events of real articles) or both (default)",
+    )
     parser.add_argument("--sequential", type=int, default=40, help="articles for the sequential loop (default 40)")
     parser.add_argument("--memory-articles", type=int, default=5000, help="the large memory run (default 5000)")
     parser.add_argument("--repeat", type=int, default=2, help="timed passes for part 1; the best counts")
@@ -546,107 +636,70 @@ def main(argv: list[str] | None = None) -> int:
         help="rss: sampled RSS and Python blocks (default); tracemalloc: exact heap peak, ~6x slower",
     )
     parser.add_argument("--memory-child", nargs=6, help=argparse.SUPPRESS)
+    parser.add_argument("--serve-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_child:
         folder, warm, url, concurrency, out, probe = args.memory_child
         memory_child(folder, warm, url, int(concurrency), out, probe)
         return 0
+    if args.serve_child:
+        serve_child(float(args.serve_child[0]), args.serve_child[1])
+        return 0
     n, latency, concurrency = args.articles, args.latency, args.concurrency
     if n < 1 or concurrency < 1 or latency < 0 or args.sequential < 1 or args.repeat < 1:
         parser.error("--articles, --concurrency, --sequential and --repeat must be >= 1, --latency >= 0")
+    kinds = KINDS if args.answers == "both" else (args.answers,)
+    last = kinds[-1]  # memory and the cached re-run use the last kind (realistic unless asked otherwise)
 
     started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix="extractor-bench-"))
     try:
         paragraphs = _paragraphs()
-        sizes = write_articles(scratch / "articles", n, paragraphs)
-        big = max(args.memory_articles, n)
-        write_articles(scratch / "many", big, paragraphs)
-        write_articles(scratch / "warm", min(WARMUP_ARTICLES, n), paragraphs)
-        folder = scratch / "articles"
-        paths = sorted(folder.glob("*.txt"))
-
         print(
             f"extractor throughput bench: {n} articles, latency {latency:g} s, concurrency {concurrency}; "
-            f"{os.cpu_count()} CPUs, load avg {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}"
+            f"{os.cpu_count()} CPUs, {load()}, Python {sys.version.split()[0]}; fake server: separate process "
+            "on 127.0.0.1"
         )
-        print(f"articles: synthetic fa/ar/en, {min(sizes):,}-{max(sizes):,} chars (mean {sum(sizes) // n:,}), "
-              f"all distinct; fake server: separate process on 127.0.0.1")  # fmt: skip
+        results = {kind: measure_kind(kind, args, scratch, paragraphs) for kind in kinds}
+        folder = scratch / f"{last}-articles"
+        paths = sorted(folder.glob("*.txt"))
+        big = max(args.memory_articles, n)
+        write_articles(scratch / "many", big, paragraphs, last)
+        write_articles(scratch / "warm", min(WARMUP_ARTICLES, n), paragraphs, last)
 
-        bodies = capture_bodies(folder, n, concurrency, scratch)
-        mean_body = sum(map(len, bodies)) // n
-
-        # 1. ours vs the bare client
-        with fake_server_process(latency) as url:
-            ours_walls, bare_walls = [], []
-            for _ in range(args.repeat):
-                ours_walls.append(run_ours(folder, url, scratch / "ours.jsonl", concurrency))
-                check_output(scratch / "ours.jsonl", n)
-                bare_walls.append(run_bare(url, bodies, concurrency))
-            ours_rate, bare_rate = n / min(ours_walls), n / min(bare_walls)
-            ceiling = concurrency / latency if latency > 0 else float("inf")
-            print(f"\n1. throughput vs a bare HTTP client (same {n} bodies, mean {mean_body:,} B; "
-                  f"best of {args.repeat})")  # fmt: skip
-            row("ceiling: concurrency / latency", f"{ceiling:.1f} art/s")
-            row(f"bare client: http.client, {concurrency} threads", f"{bare_rate:.1f} art/s",
-                f"{bare_rate / ceiling:.2f} of ceiling")  # fmt: skip
-            row("ours: extractor run (asyncio engine)", f"{ours_rate:.1f} art/s",
-                f"{ours_rate / ceiling:.2f} of ceiling")  # fmt: skip
-            ratio_bare = ours_rate / bare_rate
-            row("ratio ours/bare", f"{ratio_bare:.2f}", f"goal >= 0.90  {verdict(ratio_bare >= 0.90)}")
-
-            # 2. ours vs the sequential instructor loop
+        # 2. ours vs the sequential instructor loop
+        with fake_server_process(latency, last) as url:
             subset = paths[: args.sequential]
             sequential_rate = len(subset) / run_sequential(subset, url, scratch / "sequential.jsonl")
-            print(f"\n2. vs a plain sequential instructor loop (measured on the first {len(subset)} articles)")
-            row("sequential instructor loop", f"{sequential_rate:.2f} art/s")
-            row("ours (from part 1)", f"{ours_rate:.1f} art/s")
-            row("ratio ours/sequential", f"{ours_rate / sequential_rate:.1f}x")
+        ours_rate = results[last].ours_rate
+        print(f"\n2. vs a plain sequential instructor loop ({last} answers, first {len(subset)} articles; {load()})")
+        row("sequential instructor loop", f"{sequential_rate:.2f} art/s")
+        row("ours (from part 1)", f"{ours_rate:.1f} art/s")
+        row("ratio ours/sequential", f"{ours_rate / sequential_rate:.1f}x")
 
-        with fake_server_process(0.0) as url0:
-            # 3. CPU per article
-            gc.collect()
-            cpu = time.process_time()
-            run_ours(folder, url0, scratch / "cpu.jsonl", concurrency)
-            ours_cpu = time.process_time() - cpu
-            cpu = time.process_time()
-            run_bare(url0, bodies, concurrency)
-            bare_cpu = time.process_time() - cpu
-            profile = profile_stages(paths, scratch)
-            print("\n3. pipeline CPU per article, model wait excluded (goal < 5 ms)")
-            row("(a) run CPU at latency 0", f"{ours_cpu / n * 1000:.2f} ms/art")
-            row("    bare client CPU, same requests", f"{bare_cpu / n * 1000:.2f} ms/art")
-            per_article = (ours_cpu - bare_cpu) / n * 1000
-            row("    CPU/article: ours - bare", f"{per_article:.2f} ms/art", f"{verdict(per_article < 5)}")
-            per_article = profile.cpu_per_article * 1000
-            row("(b) Extractor.extract, instant realistic answers", f"{per_article:.2f} ms/art",
-                f"{verdict(per_article < 5)}; {profile.events / n:.1f} events, {profile.rejected / n:.1f} rejected, "
-                f"{profile.requests / n:.1f} requests per article; per stage:")  # fmt: skip
-            for label, seconds in sorted(profile.stages.items(), key=lambda item: -item[1]):
-                row(f"    {label}", f"{seconds * 1000:.3f} ms")
-
+        with fake_server_process(0.0, last) as url0:
             # 4. memory
             probe = args.memory_probe
             small = measure_memory(folder, scratch / "warm", url0, concurrency, scratch, probe)
             large = measure_memory(scratch / "many", scratch / "warm", url0, concurrency, scratch, probe)
-            how = "tracemalloc peak" if probe == "tracemalloc" else "RSS sampled every 20 ms"
-            print(f"\n4. peak memory at latency 0 ({how}; fresh process each, after a {WARMUP_ARTICLES}-article "
-                  "warm-up run)")  # fmt: skip
-            mib = 2**20
-            for count, seen in ((n, small), (big, large)):
-                if probe == "tracemalloc":
-                    value, note = seen["traced_peak"] / mib, f"max RSS {seen['max_rss'] / mib:.0f} MiB"
-                else:
-                    value = seen["rss_peak"] / mib
-                    note = (f"+{seen['rss_growth'] / mib:.1f} MiB over the warm process, "
-                            f"+{seen['blocks_growth'] / 1000:.0f}k Python blocks")  # fmt: skip
-                row(f"{count} articles", f"{value:.1f} MiB", f"{note}; {seen['wall']:.1f} s")
-            key = "traced_peak" if probe == "tracemalloc" else "rss_peak"
-            memory_ratio = large[key] / small[key]
-            row(f"ratio peak {big}/{n}", f"{memory_ratio:.2f}", f"goal: flat (~1.0)  {verdict(memory_ratio < 1.1)}")
+        how = "tracemalloc peak" if probe == "tracemalloc" else "RSS sampled every 20 ms"
+        print(f"\n4. peak memory at latency 0 ({last} answers; {how}; fresh process each, after a "
+              f"{WARMUP_ARTICLES}-article warm-up run; {load()})")  # fmt: skip
+        mib = 2**20
+        for count, seen in ((n, small), (big, large)):
+            if probe == "tracemalloc":
+                value, note = seen["traced_peak"] / mib, f"max RSS {seen['max_rss'] / mib:.0f} MiB"
+            else:
+                value = seen["rss_peak"] / mib
+                note = (f"+{seen['rss_growth'] / mib:.1f} MiB over the warm process, "
+                        f"+{seen['blocks_growth'] / 1000:.0f}k Python blocks")  # fmt: skip
+            row(f"{count} articles", f"{value:.1f} MiB", f"{note}; {seen['wall']:.1f} s")
+        key = "traced_peak" if probe == "tracemalloc" else "rss_peak"
+        memory_ratio = large[key] / small[key]
+        row(f"ratio peak {big}/{n}", f"{memory_ratio:.2f}", f"goal: flat (~1.0)  {verdict(memory_ratio < 1.1)}")
 
         # 5. cached re-run (in-process fake: it counts the requests it sees)
-        with FakeOpenAI(latency=latency) as server:
+        with FakeOpenAI(latency=latency, responder=responder(last)) as server:
             cache = scratch / "cache" / "answers.sqlite"
             first = run_ours(folder, server.base_url, scratch / "cached1.jsonl", concurrency, cache=cache)
             chats_before, all_before = len(server.chat_requests), server.request_count
@@ -654,11 +707,17 @@ def main(argv: list[str] | None = None) -> int:
             check_output(scratch / "cached2.jsonl", n)
             chats = len(server.chat_requests) - chats_before
             others = server.request_count - all_before - chats
-        print("\n5. cached re-run (same job twice, cache on)")
+        print(f"\n5. cached re-run ({last} answers, same job twice, cache on; {load()})")
         row("first run (fills the cache)", f"{first:.2f} s", f"{chats_before} chat requests")
         row("second run", f"{second:.2f} s", f"{n / second:.0f} art/s")
         row("second run: chat requests at the server", f"{chats}",
             f"goal 0  {verdict(chats == 0)} (+{others} preflight GET /v1/models)")  # fmt: skip
+
+        print(f"\nsummary (latency {latency:g} s, concurrency {concurrency}; {load()}):")
+        for kind, result in results.items():
+            row(f"{kind}: ours / bare", f"{result.ours_rate:.1f} / {result.bare_rate:.1f} art/s",
+                f"ratio {result.ours_rate / result.bare_rate:.2f}; CPU per additional article "
+                f"{result.cpu_marginal_ms:.2f} ms")  # fmt: skip
         print(f"\ntotal bench time {time.perf_counter() - started:.0f} s")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

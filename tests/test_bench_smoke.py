@@ -24,11 +24,13 @@ def test_throughput_bench_prints_every_ratio_and_exits_0(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
     for label in (
-        rf"ratio ours/bare\s+{NUMBER}",
+        rf"ratio ours/bare \(empty\)\s+{NUMBER}",
+        rf"ratio ours/bare \(realistic\)\s+{NUMBER}",
+        rf"CPU per additional article \(realistic\)\s+-?{NUMBER} ms/art",
         r"ceiling: concurrency / latency\s+400\.0 art/s",
         rf"bare client: http\.client, 4 threads\s+{NUMBER} art/s\s+{NUMBER} of ceiling",
         rf"ratio ours/sequential\s+{NUMBER}x",
-        rf"CPU/article: ours - bare\s+-?{NUMBER} ms/art",
+        rf"CPU/article: ours - bare \(realistic\)\s+-?{NUMBER} ms/art",
         rf"Extractor\.extract, instant realistic answers\s+{NUMBER} ms/art",
         rf"ratio peak 30/20\s+{NUMBER}",
         r"second run: chat requests at the server\s+0\b",
