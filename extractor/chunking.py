@@ -1,0 +1,232 @@
+"""Splitting a long article into chunks a model reads well.
+
+A long report or transcript overflows a context window, and even when it fits,
+models find fewer events deep in a long input. An article whose body exceeds a
+token budget is therefore cut into chunks at sentence boundaries, in every
+script the tool reads (`.` before a space, `۔`, `؟`, `؛`, `。`, `！`, `？`, `!`, `?`,
+line and paragraph breaks), each chunk repeating the last sentences of the one
+before it (`overlap`), so an event told across a boundary is whole in one chunk.
+
+Boundaries are content-defined: after at least half the budget, a chunk ends at
+the first sentence whose hash says "anchor" (about one sentence in
+`ANCHOR_EVERY`), and at the budget at the latest. An edit in the middle of a
+long article therefore moves the boundaries of the chunk it falls in (and
+perhaps the next), not of every chunk after it, so with per-chunk cache keys a
+changed article re-asks only the changed chunks.
+
+Chunks are produced lazily, as offsets into the article's text: nothing copies
+the whole text, so a 20 MB file costs its own text plus the chunks in flight.
+
+Tokens are counted with the model's tokenizer when one is available offline
+(`bpe-openai` embeds OpenAI's encodings; `tiktoken` would download them on first
+use, so it is not used), else estimated per script from characters per token
+measured with OpenAI's o200k encoding on the development corpus
+(`python -m extractor.chunking --measure DIR`), rounded down so the estimate
+errs towards smaller chunks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from functools import cache
+
+from extractor.reader import Article
+
+__all__ = [
+    "ANCHOR_EVERY",
+    "DEFAULT_MAX_CHUNK_TOKENS",
+    "Chunk",
+    "ChunkSettings",
+    "TokenCounter",
+    "chunk_article",
+    "default_max_chunk_tokens",
+    "estimate_tokens",
+    "headline",
+    "plan_chunks",
+    "sentence_spans",
+    "token_counter",
+]
+
+# Without a known context window: small enough for an 8k-token local model with
+# the prompt (about 1,000 tokens) and a 2,048-token answer.
+DEFAULT_MAX_CHUNK_TOKENS = 3000
+# Even a model with a huge window finds fewer events deep in a long input.
+RECALL_CAP_TOKENS = 8000
+# Context windows of model families whose size is public, by name prefix (longest first wins).
+CONTEXT_WINDOWS = {
+    "gpt-4o": 128_000,
+    "gpt-4.1": 1_000_000,
+    "gpt-4-turbo": 128_000,
+    "gpt-4": 8_192,
+    "gpt-3.5-turbo": 16_385,
+    "o1": 200_000,
+    "o3": 200_000,
+    "o4": 200_000,
+    "gpt-5": 400_000,
+}
+PROMPT_TOKENS = 1500  # system prompt + schema + headline, rounded up
+ANCHOR_EVERY = 8
+DEFAULT_OVERLAP = 2  # sentences
+
+# A sentence ends after terminal punctuation of any supported script (a full stop
+# only before whitespace, so '16.2' and 'U.S' stay whole), or at a line break;
+# the whitespace after it belongs to the sentence it ends.
+_SENTENCE_END = re.compile(r"(?:[.!?](?=\s)|[\u06d4\u061f\u061b\u3002\uff01\uff1f]|\n)\s*")
+
+# Characters per token with OpenAI's o200k encoding, measured on corpus/dev and
+# the seeds (min over articles of each script, rounded down): Arabic script
+# 2.9-3.7 -> 2.8; CJK 1.07-1.41 -> 1.0; ASCII (English, French) 3.96-5.38 -> 3.8;
+# other letters (accented Latin, Cyrillic...) are counted at 2 per token.
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+CHARS_PER_TOKEN = {"arabic": 2.8, "cjk": 1.0, "ascii": 3.8, "other": 2.0}
+
+TokenCounter = Callable[[str], int]
+
+
+def estimate_tokens(text: str) -> int:
+    """Tokens in `text` estimated from its characters per script (see CHARS_PER_TOKEN)."""
+    ascii_chars = len(text.encode("ascii", "ignore"))
+    if ascii_chars == len(text):
+        return int(ascii_chars / CHARS_PER_TOKEN["ascii"]) + 1
+    arabic = len(_ARABIC.findall(text))
+    cjk = len(_CJK.findall(text))
+    other = len(text) - ascii_chars - arabic - cjk
+    per = CHARS_PER_TOKEN
+    return int(ascii_chars / per["ascii"] + arabic / per["arabic"] + cjk / per["cjk"] + other / per["other"]) + 1
+
+
+@cache
+def _bpe_counter(model: str) -> TokenCounter | None:
+    try:
+        import bpe_openai  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    try:
+        encoding = bpe_openai.encoding_for_model(model)
+    except Exception:  # an unknown model name: not an OpenAI tokenizer
+        return None
+    return lambda text: len(encoding.encode(text, disallowed_special=()))
+
+
+def token_counter(model: str | None) -> TokenCounter:
+    """The model's own tokenizer when one is available offline, else the per-script estimate."""
+    counter = _bpe_counter(model) if model else None
+    return counter or estimate_tokens
+
+
+def default_max_chunk_tokens(model: str | None, max_answer_tokens: int) -> int:
+    """From the model's context window when it is known (capped for recall), else a safe value."""
+    name = (model or "").lower().rsplit("/", 1)[-1]
+    known = [prefix for prefix in CONTEXT_WINDOWS if name.startswith(prefix)]
+    if not known:
+        return DEFAULT_MAX_CHUNK_TOKENS
+    window = CONTEXT_WINDOWS[max(known, key=len)]
+    return max(256, min(RECALL_CAP_TOKENS, window - max_answer_tokens - PROMPT_TOKENS))
+
+
+@dataclass(frozen=True)
+class ChunkSettings:
+    max_tokens: int = DEFAULT_MAX_CHUNK_TOKENS
+    overlap: int = DEFAULT_OVERLAP  # whole sentences repeated from the chunk before
+    counter: TokenCounter = estimate_tokens
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """`text[start:end]` of the article; `index` counts from 0."""
+
+    index: int
+    start: int
+    end: int
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """(start, end) of every sentence of text[start:end], trailing whitespace included; lazily."""
+    end = len(text) if end is None else end
+    position = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if match.end() > position:
+            yield position, match.end()
+            position = match.end()
+    if position < end:
+        yield position, end
+
+
+def _is_anchor(text: str, start: int, end: int) -> bool:
+    sentence = text[start:end].strip()
+    return bool(sentence) and zlib.crc32(sentence.encode("utf-8")) % ANCHOR_EVERY == 0
+
+
+def _pieces(text: str, start: int, end: int, tokens: int, budget: int) -> Iterator[tuple[int, int, int]]:
+    """A sentence longer than the budget, cut at spaces (or anywhere, if it has none)."""
+    size = max(1, int((end - start) * budget / tokens * 0.9))
+    position = start
+    while position < end:
+        stop = min(position + size, end)
+        if stop < end:
+            space = text.rfind(" ", position + size // 2, stop)
+            stop = space + 1 if space >= 0 else stop
+        yield position, stop, max(1, tokens * (stop - position) // (end - start))
+        position = stop
+
+
+def plan_chunks(text: str, start: int, settings: ChunkSettings) -> Iterator[Chunk]:
+    """Chunks of text[start:] under the token budget, at sentence boundaries, overlapping; lazily."""
+    budget, count = settings.max_tokens, settings.counter
+    current: list[tuple[int, int, int]] = []  # (start, end, tokens) of the chunk's sentences
+    used = carried = index = 0  # carried: sentences repeated from the chunk before
+    for s_start, s_end in sentence_spans(text, start):
+        tokens = count(text[s_start:s_end])
+        pieces = [(s_start, s_end, tokens)] if tokens <= budget else list(_pieces(text, s_start, s_end, tokens, budget))
+        for piece in pieces:
+            if len(current) > carried and used + piece[2] > budget:
+                yield Chunk(index, current[0][0], current[-1][1])
+                index += 1
+                current = _overlap(current, settings.overlap, budget)
+                used, carried = sum(p[2] for p in current), len(current)
+            current.append(piece)
+            used += piece[2]
+            if used >= budget // 2 and _is_anchor(text, piece[0], piece[1]):
+                yield Chunk(index, current[0][0], current[-1][1])
+                index += 1
+                current = _overlap(current, settings.overlap, budget)
+                used, carried = sum(p[2] for p in current), len(current)
+    if len(current) > carried:
+        yield Chunk(index, current[0][0], current[-1][1])
+
+
+def _overlap(current: list[tuple[int, int, int]], overlap: int, budget: int) -> list[tuple[int, int, int]]:
+    """The last `overlap` sentences, within a quarter of the budget, never the whole chunk."""
+    kept: list[tuple[int, int, int]] = []
+    used = 0
+    for piece in reversed(current[1:]):
+        if len(kept) >= overlap or used + piece[2] > budget // 4:
+            break
+        kept.insert(0, piece)
+        used += piece[2]
+    return kept
+
+
+def headline(article: Article, limit: int = 200) -> str:
+    """The article's first non-empty line, cut at `limit` characters: context for every chunk."""
+    for start, end in sentence_spans(article.text, article.body_start):
+        line = article.text[start:end].strip()
+        if line:
+            return line if len(line) <= limit else line[: limit - 1] + "…"
+    return ""
+
+
+def chunk_article(article: Article, chunk: Chunk, context: str) -> Article:
+    """A chunk as an article of its own (offsets into the chunk; add `chunk.start` for the article's).
+
+    Its sha256 covers the chunk's text, the publication date and the context, so the
+    answer cache keys each chunk by what the model sees of it.
+    """
+    text = article.text[chunk.start : chunk.end]
+    digest = hashlib.sha256(f"{article.published}\0{context}\0{text}".encode()).hexdigest()
+    return replace(article, text=text, body_start=0, sha256=digest)
