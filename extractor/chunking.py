@@ -103,7 +103,7 @@ def estimate_tokens(text: str) -> int:
 @cache
 def _bpe_counter(model: str) -> TokenCounter | None:
     try:
-        import bpe_openai  # type: ignore[import-not-found,unused-ignore]
+        import bpe_openai  # type: ignore[import-not-found,import-untyped,unused-ignore]
     except ImportError:
         return None
     try:

@@ -45,7 +45,7 @@ class GoldEvent:
 
 def load_gold(folders: Iterable[Path]) -> list[GoldEvent]:
     """Every event of every `*.json` gold file in `folders`, in file order."""
-    events = []
+    events: list[GoldEvent] = []
     for folder in folders:
         for path in sorted(Path(folder).glob("*.json")):
             gold = json.loads(path.read_text(encoding="utf-8"))
@@ -96,7 +96,7 @@ class GoldAnswers:
 
     def arguments(self, text: str) -> dict[str, Any]:
         """The answer's arguments for an article (or chunk) `text`."""
-        events = []
+        events: list[dict[str, Any]] = []
         for gold in self.events:
             if self.max_events is not None and len(events) >= self.max_events:
                 break
