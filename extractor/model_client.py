@@ -39,7 +39,7 @@ from extractor.instructor_tuning import remember_async_validator_checks
 from extractor.prompting import Prompt
 from extractor.rate_limit import RateLimits
 from extractor.reader import Article
-from extractor.schemas import ArticleEvents, ErrorInfo, Usage, checking_quotes
+from extractor.schemas import ArticleEvents, ErrorInfo, Usage, checking_quotes, error_lines
 
 remember_async_validator_checks()
 
@@ -281,7 +281,7 @@ def _api_message(exc: openai.APIError) -> str:
 
 def _validation_summary(exc: ValidationError) -> str:
     """Pydantic's report without its URLs and input dumps: where, and what was wrong."""
-    problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+    problems = error_lines(exc, whole="answer")
     return _short(f"the answer failed validation after every re-ask: {'; '.join(problems)}")
 
 

@@ -9,7 +9,7 @@ from typing import IO
 from pydantic import ValidationError
 
 from extractor.errors import UserError
-from extractor.schemas import ArticleResult
+from extractor.schemas import ArticleResult, error_lines
 
 
 def result_line(result: ArticleResult) -> str:
@@ -55,9 +55,7 @@ def read_results(path: str | Path) -> Iterator[ArticleResult]:
         try:
             yield parse_result(line)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "line"
             raise UserError(
-                f"{path}:{number}: not a valid result line ({where}: {first['msg']}); "
+                f"{path}:{number}: not a valid result line ({error_lines(exc)[0]}); "
                 f"run 'extractor validate {path}' for details"
             ) from None

@@ -32,6 +32,7 @@ from extractor.schemas.result import (
     Source,
     Usage,
 )
+from extractor.schemas.validation import error_lines
 
 
 def result_json_schema() -> dict[str, Any]:
@@ -68,6 +69,7 @@ __all__ = [
     "Usage",
     "Visit",
     "checking_quotes",
+    "error_lines",
     "fields_class",
     "result_json_schema",
     "result_json_schema_text",

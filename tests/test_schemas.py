@@ -106,3 +106,19 @@ def test_committed_json_schema_is_up_to_date() -> None:
     assert committed == result_json_schema_text(), (
         "schemas/json/result.schema.json is stale: run `extractor schema > schemas/json/result.schema.json`"
     )
+
+
+def test_error_lines_say_where_and_what_without_urls_or_input() -> None:
+    from extractor.schemas import error_lines
+
+    with pytest.raises(ValidationError) as info:
+        ArticleEvents.model_validate(investment(currency="DOLLARS", amount=0))
+    lines = error_lines(info.value)
+    assert [line.split(":")[0] for line in lines] == ["events.0.investment.amount", "events.0.investment.currency"]
+    assert "not an ISO 4217 currency code" in lines[1]
+    assert not any("https://" in line or "input_value" in line for line in lines)
+    with pytest.raises(ValidationError) as info:
+        ArticleResult.model_validate_json("[]")
+    # An error about the whole input is named by the caller's word for it.
+    assert error_lines(info.value) == ["line: Input should be an object"]
+    assert error_lines(info.value, whole="answer") == ["answer: Input should be an object"]

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from extractor.analysis import read_source_text
 from extractor.results_io import iter_result_lines, parse_result
-from extractor.schemas import ArticleResult
+from extractor.schemas import ArticleResult, error_lines
 
 NAME = "validate"
 HELP = "check a result file against the schemas; print each bad line and why"
@@ -37,7 +37,7 @@ def line_problems(line: str | None) -> list[str]:
     try:
         result = parse_result(line)
     except ValidationError as exc:
-        return [f"{'.'.join(map(str, e['loc'])) or 'line'}: {e['msg']}" for e in exc.errors()]
+        return error_lines(exc)
     return offset_problems(result)
 
 
