@@ -35,7 +35,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     model.add_argument(
         "--backend",
         choices=backend_names(),
-        help="default: openai when --base-url or OPENAI_BASE_URL is set, else the embedded local model",
+        help="default: openai when --base-url or OPENAI_BASE_URL is set, else rules (the deterministic "
+        "coder: no model, no key); local runs the embedded llama.cpp model (needs the 'local' extra)",
     )
     model.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
     model.add_argument("--model", help="model name at the endpoint (local: path to a .gguf file)")
@@ -152,7 +153,7 @@ def _resume_check(output: str, config: RunConfig, prompt_sha256: str, stats: Run
 
 
 def _default_backend(base_url: str | None) -> str:
-    return "openai" if base_url or os.environ.get("OPENAI_BASE_URL") else "local"
+    return "openai" if base_url or os.environ.get("OPENAI_BASE_URL") else "rules"
 
 
 def _count(minimum: int) -> Callable[[str], int]:

@@ -15,6 +15,8 @@ What folding does, per character:
     LRE..PDF, LRI..PDI, BOM, soft hyphen, and tatweel.
   * Digits of every script -> ASCII; Arabic separators ٬ ٫ -> ',' '.'.
   * Dashes -> '-', typographic quotes -> '"' or "'", Arabic punctuation -> ASCII.
+  * Traditional Chinese characters -> simplified (OpenCC's character table), so
+    戰略對話 and 战略对话, 億 and 亿, 中國 and 中国 are one text for every matcher.
   * Runs of whitespace -> one ' ' (or no space at all with ``spaces=False``,
     the variant used to match 'گفت و گو' against 'گفتوگو').
 """
@@ -24,6 +26,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 # Letter variants folded to a single form.  Persian forms win because most of
 # our Arabic-script input is Persian; the choice is arbitrary but must be
@@ -62,6 +65,19 @@ _LETTERS = {
 }
 
 
+@lru_cache(maxsize=1)
+def _traditional_to_simplified() -> Any:
+    import opencc  # loaded on the first Chinese character only
+
+    return opencc.OpenCC("t2s")
+
+
+def _simplified(char: str) -> str:
+    """One character in simplified script; character by character, so offsets map one to one."""
+    converted = _traditional_to_simplified().convert(char)
+    return converted if len(converted) == 1 else char
+
+
 def _step(char: str) -> str:
     """One pass of the per-character pipeline."""
     out = []
@@ -76,6 +92,8 @@ def _step(char: str) -> str:
                 out.append("-")
             elif piece.isspace():
                 out.append(" ")
+            elif "\u3400" <= piece <= "\u9fff" or "\uf900" <= piece <= "\ufaff":
+                out.append(_simplified(piece))
             else:
                 out.append(_LETTERS.get(piece, piece))
     # Recompose what NFKD split and no mark removal touched (e.g. Hangul).
