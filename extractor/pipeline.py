@@ -63,7 +63,7 @@ class Extractor:
             key,
             events=events,
             rejected=grounded.rejected + repaired.rejected,
-            warnings=[*outcome.notes, *(merge.note for merge in merges)],
+            warnings=[*outcome.notes, *repaired.warnings, *(merge.note for merge in merges)],
         )
 
     async def _answer(self, article: Article, key: str, grounder: Grounder) -> Outcome:

@@ -26,20 +26,30 @@ Rules, in the order they run:
    ``amount_text`` is replaced by the mention's text only when the model's
    ``amount_text`` is not in the article (exact or normalized match).  A
    money figure with no money mention near its evidence is rejected.
-2. Dates (every event type), for date_start and date_end separately:
-   a. a model date that contradicts every date mention near the evidence (not
-      equal to a mention's start or end, not inside its range) is set to the
-      nearest such mention's date (its start for date_start, its end, which
-      may be null, for date_end);
-   b. with no date mention near the evidence, a model date that no date
-      mention anywhere in the article supports, and that is not the published
-      date, is set to null;
-   c. when the model gave neither date and the date mentions lying inside the
-      evidence spans all give one and the same date (or range), it is filled
-      in.  Several different dates inside the evidence are ambiguous and
-      nothing is filled.
-   A date mention whose year could not be inferred still supports a model
-   date with the same month and day, but is never used as a replacement.
+2. Dates (every event type), for date_start and date_end separately. Date
+   mentions are ranked by closeness to the evidence: inside a quote, then in a
+   quote's sentence, then near (`WINDOW`); a closer rank decides before a farther
+   one, so a date in the quote beats any date elsewhere in the article.
+   a. A mention *states* a model date when it is the same day, or the start
+      (for date_start) or end (for date_end) of a stated range; a day inside a
+      range is accepted unless a single day at least as near says otherwise. A
+      whole month ('in March 2025') never states a day and never decides. A
+      mention whose year could not be inferred states the same month and day,
+      but is never used as a replacement. For date_end, a single day equal to
+      date_start is about the start and is skipped.
+   b. The first rank holding a day or range decides: if nothing there states
+      the model's date, it is set to the nearest mention's date (its start for
+      date_start, its end, which may be null, for date_end). When the nearest
+      mentions disagree among themselves, the model's date is left as given
+      (with a warning): a guess between them could turn a right value wrong.
+   c. With no day or range near the evidence, a model date that no date
+      mention anywhere in the article states, and that is not the published
+      date, is set to null.
+   d. A null date is never filled in: at most a warning names the date the
+      quotes state (it could belong to another event).
+   e. A bare weekday ('lundi', 'يوم الأحد') is read forward (the next such day)
+      for a planned event and backward for the others; a weekday next to an
+      explicit date is that date (the mention layer resolves it).
    If a correction leaves date_end before date_start, date_end becomes null
    (recorded).
 3. Parties: a code with no mention of that country anywhere in the article is
@@ -62,7 +72,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -95,6 +105,9 @@ Span = tuple[int, int]
 class Repaired:
     events: list[BaseModel]
     rejected: list[RejectedEvent]
+    # What the text suggests but the rules do not change (a date for a null date,
+    # a party the country layer does not find): for a reader, not applied.
+    warnings: list[str] = field(default_factory=list)
 
 
 def repair(events: list[BaseModel], mentions: Mentions, article: Article) -> Repaired:
@@ -102,13 +115,17 @@ def repair(events: list[BaseModel], mentions: Mentions, article: Article) -> Rep
     context = _Context(article, mentions)
     kept: list[BaseModel] = []
     rejected: list[RejectedEvent] = []
+    warnings: list[str] = []
     for event in events:
-        outcome = _repair_one(event, context)
+        notes: list[str] = []
+        outcome = _repair_one(event, context, notes)
         if isinstance(outcome, RejectedEvent):
             rejected.append(outcome)
         else:
             kept.append(outcome)
-    return Repaired(kept, rejected)
+            label = f"{event.type} event {event.summary_en[:60]!r}"  # type: ignore[attr-defined]
+            warnings += [f"{label}: {note}" for note in notes]
+    return Repaired(kept, rejected, warnings)
 
 
 def ascii_digits(text: str) -> str:
@@ -141,7 +158,7 @@ class _Context:
         """For each evidence span, the stretch of text a mention must touch to be 'near'."""
         out: list[Span] = []
         for start, end in spans:
-            s_start, s_end = self._sentence(start, end)
+            s_start, s_end = self.sentence(start, end)
             line_start = self.text.rfind("\n", 0, start) + 1
             line_end = self.text.find("\n", end)
             line_end = len(self.text) if line_end < 0 else line_end
@@ -150,7 +167,7 @@ class _Context:
             out.append((min(s_start, w_start), max(s_end, w_end)))
         return out
 
-    def _sentence(self, start: int, end: int) -> Span:
+    def sentence(self, start: int, end: int) -> Span:
         s_start = max(self.article.body_start, 0)
         for match in _SENTENCE_END.finditer(self.text, s_start, start):
             s_start = match.end()
@@ -158,7 +175,7 @@ class _Context:
         return s_start, found.end() if found else len(self.text)
 
 
-def _repair_one(event: BaseModel, ctx: _Context) -> BaseModel | RejectedEvent:
+def _repair_one(event: BaseModel, ctx: _Context, warnings: list[str]) -> BaseModel | RejectedEvent:
     original = event.model_dump()
     data = event.model_dump()  # a separate copy, changed in place below
     corrections: list[Correction] = []
@@ -172,7 +189,7 @@ def _repair_one(event: BaseModel, ctx: _Context) -> BaseModel | RejectedEvent:
             return RejectedEvent(reason=NO_MONEY, event=event.model_dump(mode="json"))
         _repair_money(data, _pick_money(data["amount"], money, spans), ctx, corrections)
 
-    _repair_dates(data, spans, near, ctx, corrections)
+    _repair_dates(data, spans, near, ctx, corrections, warnings)
     _repair_parties(data, spans, ctx, corrections, fill=getattr(kind, "fills_parties_from_evidence", False))
     normalized = _digits_in(data)
 
@@ -219,48 +236,130 @@ def _repair_money(data: dict[str, Any], mention: MoneyMention, ctx: _Context, ou
 
 
 def _repair_dates(
-    data: dict[str, Any], spans: list[Span], near: list[Span], ctx: _Context, out: list[Correction]
+    data: dict[str, Any], spans: list[Span], near: list[Span], ctx: _Context, out: list[Correction], notes: list[str]
 ) -> None:
+    """Rule 2 (see the module doc); what it suggests but does not change goes to ``notes``."""
     dates = ctx.mentions.dates
-    close = [d for d in dates if _touches(d, near)]
-    resolved_close = [d for d in close if d.date_start is not None]
-    published = ctx.article.published
+    planned = data.get("status") == "planned"
+    tiers = _date_tiers(dates, spans, [ctx.sentence(s, e) for s, e in spans], near)
 
     if data["date_start"] is None and data["date_end"] is None:
-        inside = {(d.date_start, d.date_end) for d in dates if d.date_start and _inside(d, spans)}
+        inside = {_reading(d, planned) for d in tiers[0] if _specific(d)}
         if len(inside) == 1:
             start, end = inside.pop()
-            _set(data, "date_start", date.fromisoformat(start), out)
-            if end is not None:
-                _set(data, "date_end", date.fromisoformat(end), out)
+            stated = start if end is None else f"{start} to {end}"
+            notes.append(f"the event has no date; its evidence states {stated} (not filled in: the model gave none)")
         return
 
-    for field in ("date_start", "date_end"):
-        value: date | None = data[field]
+    for which in ("date_start", "date_end"):
+        value: date | None = data[which]
         if value is None:
             continue
-        if resolved_close:
-            if not any(_supports(d, value) for d in close):
-                nearest = min(resolved_close, key=lambda d: (_distance(d, spans), d.start))
-                text_value = nearest.date_start if field == "date_start" else nearest.date_end
-                _set(data, field, date.fromisoformat(text_value) if text_value else None, out)
-        elif not any(_supports(d, value) for d in dates) and value != published:
+        verdict = _date_verdict(which, value, data, tiers, spans, planned)
+        if verdict is _KEEP:
+            continue
+        if verdict is _AMBIGUOUS:
+            notes.append(f"{which} {value} is not among the dates its evidence states, which disagree; left as given")
+            continue
+        if verdict is _UNSTATED:
+            if any(_supports(d, value, which, planned) for d in dates) or value == ctx.article.published:
+                continue
             # A date the text does not support is an invention: no date mention
-            # anywhere in the article contains it and it is not the publication
+            # anywhere in the article states it and it is not the publication
             # date, so the model made it up (often 'today' or a guessed year).
-            # It is removed rather than kept as if the article had stated it.
-            _set(data, field, None, out)
+            _set(data, which, None, out)
+            continue
+        assert isinstance(verdict, DateMention)
+        text_value = _text_value(verdict, which, planned)
+        _set(data, which, date.fromisoformat(text_value) if text_value else None, out)
 
     if data["date_start"] and data["date_end"] and data["date_end"] < data["date_start"]:
         _set(data, "date_end", None, out)
 
 
-def _supports(mention: DateMention, value: date) -> bool:
+_KEEP, _UNSTATED, _AMBIGUOUS = object(), object(), object()
+
+
+def _date_tiers(
+    dates: list[DateMention], spans: list[Span], sentences: list[Span], near: list[Span]
+) -> list[list[DateMention]]:
+    """Date mentions by closeness to the evidence: in a quote, in a quote's sentence, near (rule 2)."""
+    tiers: list[list[DateMention]] = [[], [], []]
+    for mention in dates:
+        for rank, areas in enumerate((spans, sentences, near)):
+            if _touches(mention, areas):
+                tiers[rank].append(mention)
+                break
+    for tier in tiers:
+        tier.sort(key=lambda d: (_distance(d, spans), d.start))
+    return tiers
+
+
+def _date_verdict(
+    which: str, value: date, data: dict[str, Any], tiers: list[list[DateMention]], spans: list[Span], planned: bool
+) -> object:
+    """_KEEP, _UNSTATED (nothing near states a day), _AMBIGUOUS, or the mention whose date replaces the model's."""
+    for tier in tiers:
+        if any(_supports(d, value, which, planned, strict=True) for d in tier):
+            return _KEEP
+        specific = [d for d in tier if _specific(d)]
+        if which == "date_end":
+            # A single day equal to date_start tells when the event began, not that it ended then.
+            specific = [d for d in specific if d.date_end or _reading(d, planned)[0] != _iso(data["date_start"])]
+        if not specific:
+            continue  # months and year-less days do not decide: look further out
+        for mention in specific:
+            if mention.kind == "range" and _supports(mention, value, which, planned):
+                # Inside a range: kept unless a single day at least as near says otherwise.
+                reach = _distance(mention, spans)
+                if not any(d.date_end is None and _distance(d, spans) <= reach for d in specific):
+                    return _KEEP
+        nearest = _distance(specific[0], spans)
+        candidates = {_text_value(d, which, planned) for d in specific if _distance(d, spans) == nearest}
+        return specific[0] if len(candidates) == 1 else _AMBIGUOUS
+    return _UNSTATED
+
+
+def _text_value(mention: DateMention, which: str, planned: bool) -> str | None:
+    start, end = _reading(mention, planned)
+    return start if which == "date_start" else end
+
+
+def _specific(mention: DateMention) -> bool:
+    """States a day or a range of days (a whole month does not)."""
+    return mention.date_start is not None and mention.kind != "month"
+
+
+def _reading(mention: DateMention, planned: bool) -> tuple[str, str | None]:
+    """The mention's dates; a bare weekday is read forward for a planned event."""
+    assert mention.date_start is not None
+    if planned and mention.ahead:
+        return mention.ahead, None
+    return mention.date_start, mention.date_end
+
+
+def _supports(mention: DateMention, value: date, which: str, planned: bool, *, strict: bool = False) -> bool:
+    """Whether the mention states this value for this which.
+
+    Strictly: the same day, or the range's start (date_start) or end (date_end).
+    Otherwise also a day inside a range. A month never supports a day; a mention
+    whose year is unknown supports the same month and day.
+    """
     if mention.date_start is None:
-        return (mention.month, mention.day) == (value.month, value.day)
-    start = date.fromisoformat(mention.date_start)
-    end = date.fromisoformat(mention.date_end) if mention.date_end else start
-    return start <= value <= end
+        return mention.month is not None and (mention.month, mention.day) == (value.month, value.day)
+    if mention.kind == "month":
+        return False
+    start, end = _reading(mention, planned)
+    iso = value.isoformat()
+    if end is None:
+        return iso == start
+    if iso == (start if which == "date_start" else end):
+        return True
+    return not strict and start < iso < end
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 # --- parties -------------------------------------------------------------------------

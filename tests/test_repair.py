@@ -350,21 +350,23 @@ def test_unsupported_date_far_from_any_date_mention_is_removed(persian: Article)
     assert corrections(fixed) == {"date_start": ("2026-02-01", None)}
 
 
-def test_missing_date_is_filled_from_the_evidence() -> None:
+def test_missing_date_is_not_filled_but_suggested() -> None:
+    # Issue 9: a null date the model gave is never filled in; a warning names the candidate.
     article = synthetic(ENGLISH, "en")
     model = dialogue(
         article, "China and Pakistan held their strategic dialogue in Beijing on 12 March 2025", parties=["CHN", "PAK"]
     )
-    fixed = only(run(article, model))
-    assert fixed.date_start == date(2025, 3, 12)
-    assert fixed.date_end is None
-    assert corrections(fixed) == {"date_start": (None, "2025-03-12")}
+    result = run(article, model)
+    assert only(result) is model
+    [warning] = result.warnings
+    assert "2025-03-12" in warning and "not filled in" in warning
 
 
-def test_missing_range_is_filled_from_the_evidence(persian: Article) -> None:
-    fixed = only(run(persian, visit(persian, PERSIAN_VISIT)))
-    assert (fixed.date_start, fixed.date_end) == (date(2026, 1, 3), date(2026, 1, 5))
-    assert corrections(fixed) == {"date_start": (None, "2026-01-03"), "date_end": (None, "2026-01-05")}
+def test_missing_range_is_not_filled_but_suggested(persian: Article) -> None:
+    model = visit(persian, PERSIAN_VISIT)
+    result = run(persian, model)
+    assert only(result) is model
+    assert "2026-01-03 to 2026-01-05" in result.warnings[0]
 
 
 def test_several_dates_in_the_evidence_are_not_guessed_between(arabic: Article) -> None:

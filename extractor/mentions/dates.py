@@ -17,8 +17,13 @@ Rules (the tests pin each of them down):
     one, the year written elsewhere in the article ('في عام 2026', or the year
     of a full date), if exactly one distinct year is written that way; else the
     mention is kept with ``date_start = None`` (``month``/``day`` still set).
-  * Weekdays: the most recent such weekday on or before the reference date
+  * A weekday next to an explicit day ('on Sunday, January 4', 'الأحد 4
+    يناير', '1月4日（周日）') is that day, whatever the reference date says.
+  * Other weekdays: the most recent such weekday on or before the reference date
     ('last' / 'الماضي' = strictly before, 'next' / 'المقبل' = strictly after).
+    A bare weekday (no 'last'/'next') also carries ``ahead``, the first such
+    weekday on or after the reference: repair reads a planned event's weekday
+    forward.
     The reference is the publication date, or else the latest day-precise date
     the article itself mentions (an article is written after what it reports).
     Arabic 'الاثنين' alone also means 'the two', so it needs 'يوم' before it.
@@ -54,6 +59,11 @@ class DateMention:
     # Known parts when the year could not be inferred (date_start is None).
     month: int | None = field(default=None, compare=False)
     day: int | None = field(default=None, compare=False)
+    # What was written: "day", "range", "month" (a whole month: it never confirms
+    # a single day), "weekday" or "relative" (today, 3 days ago).
+    kind: str = field(default="day", compare=False)
+    # A bare weekday read forward (on or after the reference date); None otherwise.
+    ahead: str | None = field(default=None, compare=False)
 
 
 _GREGORIAN, _SOLAR, _HIJRI = "gregorian", "solar", "hijri"
@@ -90,6 +100,9 @@ _DIGIT_ANCHOR = re.compile(r"\d[-/]\d|\d[年月日号天]|[年月日号天]\d")
 _ANCHOR_EXTRA = ["ago", "jours", "روز", "أيام", "يوما", "يومين", "دن", "天前"]
 _DAYNUM = r"(?<![\d.,_])(?<![^\W\dو])(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er|re|eme|e)?(?!\w)"
 _YEAR = r"(?<![\w.,])\d{4}(?!\d)(?: ?(?:م|ه|ش|ق)(?![^\W\d_]))?"
+# What may stand between a weekday and the explicit day it names: 'Sunday, January 4',
+# 'الأحد، 4 يناير', '1月4日（周日）', 'dimanche le 4 janvier'.
+_WEEKDAY_GLUE = re.compile(r"[\s,،.()（）\[\]-]*(?:(?:the|le) ?)?[\s,،()（）]*")
 
 
 def _alt(terms: Iterable[str]) -> str:
@@ -253,10 +266,12 @@ def find_dates(
     context = _context_years(folded.text, grammar, candidates)
     resolver = _Resolver(grammar, published, context)
     mentions: list[DateMention] = []
+    absolute: list[_Candidate] = []
     for cand in candidates:
         resolved = _unless_out_of_range(resolver.absolute, cand)
         if resolved is not None:
             mentions.append(_mention(resolved, cand, folded, text, start))
+            absolute.append(cand)
     for cand in candidates:
         if cand.kind == "ago":  # dateparser wants the original wording
             s, e = folded.span_to_original(cand.fstart, cand.fend)
@@ -264,12 +279,35 @@ def find_dates(
     # Weekdays use the latest resolved date as reference when there is no publication date.
     days = [date.fromisoformat(m.date_end or m.date_start) for m in mentions if m.date_start]
     reference = published or (max(days) if days else None)
+    explicit = [(c, m) for c, m in zip(absolute, mentions, strict=True) if c.kind == "day"]
     for cand in candidates:
-        if cand.kind in ("weekday", "dayword", "ago"):
-            resolved = _unless_out_of_range(resolver.relative, cand, reference, lang)
-            if resolved is not None:
-                mentions.append(_mention(resolved, cand, folded, text, start))
+        if cand.kind not in ("weekday", "dayword", "ago"):
+            continue
+        named = _named_day(cand, explicit, folded.text) if cand.kind == "weekday" else None
+        if named is not None:
+            mentions.append(_mention(named, cand, folded, text, start))
+            continue
+        resolved = _unless_out_of_range(resolver.relative, cand, reference, lang)
+        if resolved is not None:
+            ahead = resolver.ahead(cand, reference) if cand.kind == "weekday" else None
+            mentions.append(_mention(resolved, cand, folded, text, start, ahead))
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _named_day(cand: _Candidate, explicit: list[tuple[_Candidate, DateMention]], folded: str) -> _Resolved | None:
+    """The explicit day right before or after a weekday, when there is one ('Sunday, January 4')."""
+    for other, mention in explicit:
+        if mention.date_start is None:
+            continue
+        if other.fstart >= cand.fend:
+            gap = folded[cand.fend : other.fstart]
+        elif other.fend <= cand.fstart:
+            gap = folded[other.fend : cand.fstart]
+        else:
+            continue
+        if len(gap) <= 6 and _WEEKDAY_GLUE.fullmatch(gap):
+            return mention.date_start, None, None, None
+    return None
 
 
 def _unless_out_of_range(resolve: Callable[..., _Resolved | None], *args: object) -> _Resolved | None:
@@ -374,6 +412,7 @@ def _mention(
     folded: Folded,
     text: str,
     offset: int,
+    ahead: str | None = None,
 ) -> DateMention:
     s, e = folded.span_to_original(cand.fstart, cand.fend)
     date_start, date_end, month, day = resolved
@@ -385,7 +424,12 @@ def _mention(
         date_end,
         month if date_start is None else None,
         day if date_start is None else None,
+        kind=_KINDS.get(cand.kind, "relative"),
+        ahead=ahead if ahead != date_start else None,
     )
+
+
+_KINDS = {"day": "day", "range": "range", "month": "month", "weekday": "weekday"}
 
 
 # --- resolution -----------------------------------------------------------------
@@ -461,6 +505,14 @@ class _Resolver:
             return min(valid)[2] if valid else None
         years = self.context[cal]
         return next(iter(years)) if len(years) == 1 else None
+
+    def ahead(self, cand: _Candidate, reference: date | None) -> str | None:
+        """A bare weekday read forward: the first such weekday on or after the reference."""
+        p = cand.parts
+        if reference is None or p.get("before") or p.get("after"):
+            return None
+        target = self.grammar.weekdays[p["wd"] or ""]
+        return (reference + timedelta(days=(target - reference.weekday()) % 7)).isoformat()
 
     def relative(self, cand: _Candidate, reference: date | None, lang: str | None) -> _Resolved | None:
         p = cand.parts
