@@ -1,8 +1,9 @@
 """Versioned prompt templates, loaded from the installed `prompts` package.
 
 A version is a folder `prompts/<version>/` holding `system.txt`, `user.txt` and
-one `events/<type>.txt` per event type. Its hash covers every file, so a result
-line says exactly which words the model was given.
+one `events/<type>.txt` per event type (a plugin's type may bring its text
+instead, see `extractor.schemas.plugins`). Its hash covers every file and every
+plugin text used, so a result line says exactly which words the model was given.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from string import Template
 from extractor.errors import UserError
 from extractor.reader import Article
 from extractor.schemas import EVENT_TYPES
+from extractor.schemas.events import PLUGIN_PROMPTS
 
 DEFAULT_PROMPT_VERSION = "v1"
 
@@ -44,15 +46,25 @@ def load_prompt(version: str = DEFAULT_PROMPT_VERSION) -> Prompt:
         known = ", ".join(available_versions())
         raise UserError(f"--prompt-version {version!r} does not exist; use one of: {known}")
     event_texts = []
+    digest = hashlib.sha256(_hash_folder(folder).encode())
+    from_plugins = False
     for event_type in EVENT_TYPES:
         path = folder / "events" / f"{event_type}.txt"
-        if not path.is_file():
+        if path.is_file():
+            event_texts.append(path.read_text(encoding="utf-8").rstrip())
+        elif version in PLUGIN_PROMPTS.get(event_type, {}):
+            # A plugin type's own text; it is part of what the model is given, so of the hash too.
+            text = PLUGIN_PROMPTS[event_type][version].rstrip()
+            digest.update(b"\0plugin:" + event_type.encode() + b"\0" + text.encode())
+            from_plugins = True
+            event_texts.append(text)
+        else:
             raise UserError(f"prompt {version} has no text for event type {event_type!r}: add {path}")
-        event_texts.append(path.read_text(encoding="utf-8").rstrip())
     system = Template(_read(folder / "system.txt")).substitute(event_types="\n".join(event_texts))
     return Prompt(
         version=version,
-        sha256=_hash_folder(folder),
+        # Without plugins the hash is the folder's alone, as it always was.
+        sha256=digest.hexdigest() if from_plugins else _hash_folder(folder),
         system=system,
         user=Template(_read(folder / "user.txt")),
     )

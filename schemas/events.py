@@ -15,7 +15,8 @@ Adding a fifth event type: write its `*Fields` class and its two variants here
 `ANSWER_TYPES` and `EVENT_TYPES` (and the Fields class to `EVENT_FIELDS`), and
 add its prompt text under `prompts/<version>/events/`. Nothing else: repair,
 export, eval, diff, merge and the report read everything type-specific from
-these classes (see `fields_class`).
+these classes (see `fields_class`). A separate installed package can add a type
+without touching this repository (see `extractor.schemas.plugins`).
 
 Per-type behaviour, as class variables on `EventFields` (not model fields:
 they are not in the schema or in result lines):
@@ -41,13 +42,14 @@ they are not in the schema or in result lines):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union
 
 from extractor.schemas.codes import CountryCode, CurrencyCode
+from extractor.schemas.plugins import EventTypePlugin, PluginError, installed_event_types
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -360,6 +362,27 @@ def variants(fields: type[EventFields]) -> tuple[type[EventFields], type[EventFi
     answer = create_model(f"{name}Answer", __base__=(QuotedEvidence, fields), __module__=fields.__module__)
     stored = create_model(name, __base__=(GroundedEvidence, fields), __module__=fields.__module__)
     return answer, stored  # type: ignore[return-value]
+
+
+# Prompt texts that plugin types bring along: type name -> prompt version -> text.
+PLUGIN_PROMPTS: dict[str, Mapping[str, str]] = {}
+
+
+def _add_plugin(plugin: EventTypePlugin) -> None:
+    global EVENT_FIELDS
+    name = type_name(plugin.fields)
+    if name in EVENT_TYPES:
+        raise PluginError(f"a plugin adds event type {name!r}, which is already defined; rename one of them")
+    answer, stored = (plugin.answer, plugin.stored) if plugin.answer and plugin.stored else variants(plugin.fields)
+    EVENT_FIELDS = (*EVENT_FIELDS, plugin.fields)
+    ANSWER_TYPES[name] = answer
+    EVENT_TYPES[name] = stored
+    PLUGIN_PROMPTS[name] = plugin.prompts
+
+
+# Installed plugins join now: after the built-in types, before the unions below.
+for _plugin in installed_event_types(type_name):
+    _add_plugin(_plugin)
 
 
 if TYPE_CHECKING:

@@ -1,23 +1,23 @@
 """A fifth event type needs only its classes in schemas/events.py (and a prompt).
 
-The test plays the developer's one-module change: it defines `SanctionFields`
-and registers it the way `schemas/events.py` holds its registries (the
-EVENT_FIELDS tuple, the answer and stored variants, the discriminated union of
-a result line), without touching any other module. Repair, export, matching,
-merge, eval, diff and the report must then handle sanctions with real outcomes.
+The test plays the developer's one-module change: it takes `SanctionFields`
+(the plugin package's, tests/plugins/sanction_plugin) and registers it the way
+`schemas/events.py` holds its registries (the EVENT_FIELDS tuple, the answer and
+stored variants, the discriminated union of a result line), without touching
+any other module. Repair, export, matching, merge, eval, diff and the report
+must then handle sanctions with real outcomes. tests/test_plugins.py does the
+same through an installed plugin and the commands.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Union
 
 import extractor.schemas.events as events
 import pytest
 from extractor.schemas import ArticleResult
-from extractor.schemas.codes import CountryCode
-from extractor.schemas.events import EventFields, Person
 from pydantic import BaseModel, Field, create_model
 
 from extractor.analysis import export, matching
@@ -28,19 +28,7 @@ from extractor.analysis.report import render_report
 from extractor.mentions import find_mentions
 from extractor.reader import parse_article
 from extractor.repair import repair
-
-
-class SanctionFields(EventFields):
-    """Restrictive measures one country imposes on another."""
-
-    subkind = "target_country_iso3"
-    scored_fields = ("target_country_iso3",)
-
-    type: Literal["sanction"]
-    target_country_iso3: CountryCode
-    measures: list[str] = Field(default_factory=list, description="Short English phrases")
-    joined_by: list[CountryCode] = Field(default_factory=list, description="Other countries imposing them")
-    announced_by: Person | None = None
+from tests.plugins.sanction_plugin.event_type import SanctionFields
 
 
 @pytest.fixture
