@@ -9,21 +9,19 @@ failures: a failed article is retried on the next run.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import sqlite3
 import time
-from dataclasses import asdict, dataclass
-from functools import cache
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from extractor.backends import Endpoint
+from extractor.answer_key import answer_key, answer_schema_sha256
 from extractor.errors import UserError
-from extractor.model_client import GenerationSettings
 from extractor.schemas import ArticleEvents
+
+__all__ = ["AnswerCache", "CacheStats", "answer_key", "answer_schema_sha256", "default_cache_path"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -40,27 +38,6 @@ def default_cache_path() -> Path:
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "event-extractor"
     )
     return Path(root) / "answers.sqlite"
-
-
-@cache
-def answer_schema_sha256() -> str:
-    schema = json.dumps(ArticleEvents.model_json_schema(), sort_keys=True)
-    return hashlib.sha256(schema.encode()).hexdigest()
-
-
-def answer_key(article_sha256: str, prompt_sha256: str, endpoint: Endpoint, settings: GenerationSettings) -> str:
-    parts = {
-        "article": article_sha256,
-        "prompt": prompt_sha256,
-        "schema": answer_schema_sha256(),
-        "backend": endpoint.backend,
-        "model": endpoint.model,
-        "served_by": endpoint.identity,
-        "mode": endpoint.mode.value,
-        # The timeout changes nothing in the answer; everything else may.
-        "settings": {k: v for k, v in asdict(settings).items() if k != "timeout"},
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -27,6 +28,7 @@ COMMANDS: tuple[ModuleType, ...] = (
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command killed by it
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +57,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = "interrupted; the lines already written are complete: rerun with --resume to finish"
         print(f"extractor: {message}", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly. Later writes to stdout (and the
+        # interpreter's own flush at exit) go to /dev/null instead of raising again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"extractor {args.command}: standard output was closed; stopped", file=sys.stderr)
+        return EXIT_BROKEN_PIPE
 
 
 def entry_point() -> None:

@@ -13,6 +13,10 @@ from extractor.pipeline import Extractor
 from extractor.prompting import DEFAULT_PROMPT_VERSION, load_prompt
 from extractor.rate_limit import RateLimits
 
+# Far above any news article (a long one is ~50,000 characters), low enough that a
+# mistaken 20 MB file is refused instead of being sent with every request.
+DEFAULT_MAX_ARTICLE_CHARS = 2_000_000
+
 
 @dataclass(frozen=True)
 class RunConfig:
@@ -26,6 +30,7 @@ class RunConfig:
     cache_path: str | None = None  # None: no cache
     rpm: float | None = None
     tpm: float | None = None
+    max_article_chars: int | None = DEFAULT_MAX_ARTICLE_CHARS
 
 
 @asynccontextmanager

@@ -1,22 +1,40 @@
-"""Where result lines go: stdout, a new file, or (with --resume) an existing file.
+"""Where result lines go, without ever losing what a user already has.
 
-Resuming appends new lines to the existing file, so an interruption at any
-moment loses nothing, then rewrites it once at the end: one line per input, in
-input order, the newest line of each input winning.
+- One writer per output file: an exclusive lock (`<out>.lock`, holding the holder's pid)
+  for the whole run, resume and compaction included; a second run is refused, naming it.
+- A new run writes to a temporary file next to the output and renames it over the old
+  file only when the run ends, so a run that fails never empties an existing file.
+  (Interrupted, it keeps both: the old lines and the new ones, the newest winning.)
+- `--resume` appends to the existing file, so an interruption at any moment loses
+  nothing, then rewrites it once at the end (`compact`): one line per input, in input
+  order, the newest line of each input winning.
+- An existing output is only ever replaced or compacted when its lines are result lines.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import json
 import os
+import socket
+import stat
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 from extractor.errors import UserError
+from extractor.results_io import newest_wins
+
+
+def source_key(path: str) -> str:
+    """How resume recognises an article across runs: its resolved path (then its answer key,
+    which covers its bytes). `seeds/a.txt` and `/abs/seeds/a.txt` are one article."""
+    return path if path == "-" else os.path.realpath(path)
 
 
 @dataclass(frozen=True)
@@ -27,57 +45,68 @@ class _Line:
 
 
 class ResumeIndex:
-    """The newest line of each source path in an existing result file."""
+    """The newest line of each article (by resolved source path) in an existing result file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._latest: dict[str, _Line] = {}
-        if path.is_file():
-            self._scan()
+        self._latest: dict[str, _Line] = newest_wins(self._scan()) if path.is_file() else {}
 
-    def _scan(self) -> None:
+    def _scan(self) -> Iterator[tuple[str, _Line]]:
         with self.path.open("rb") as handle:
             offset = 0
             for raw in handle:
-                try:
-                    record = json.loads(raw)
-                    source = record["source"]["path"]
-                except (ValueError, KeyError, TypeError):
-                    offset += len(raw)
-                    continue  # a torn last line from a crash is simply redone
-                self._latest[source] = _Line(
-                    offset=offset, ok=record.get("status") == "ok", answer_key=record.get("answer_key")
-                )
+                record = _record(raw)
+                if record is not None:
+                    line = _Line(offset=offset, ok=record.get("status") == "ok", answer_key=record.get("answer_key"))
+                    yield source_key(record["source"]["path"]), line
+                # a torn last line from a crash is simply redone
                 offset += len(raw)
 
     def is_done(self, source: str, answer_key: str) -> bool:
         """Ok before, for the same article bytes, prompt, schema, model, server and settings."""
-        line = self._latest.get(source)
+        line = self._latest.get(source_key(source))
         return line is not None and line.ok and line.answer_key == answer_key
 
-    def offset_of(self, source: str) -> int | None:
-        line = self._latest.get(source)
+    def offset_of(self, key: str) -> int | None:
+        line = self._latest.get(key)
         return line.offset if line else None
 
     def sources(self) -> list[str]:
         return list(self._latest)
 
 
+def _record(raw: bytes) -> dict | None:
+    """The line as a result record, or None when it is not one."""
+    try:
+        record = json.loads(raw)
+        if isinstance(record, dict) and isinstance(record["source"]["path"], str) and "article_id" in record:
+            return record
+    except (ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
 def compact(path: Path, sources: list[str]) -> None:
     """Rewrite `path` as one line per source (newest line wins): this run's sources in
     their order, then any others the file held from earlier runs, which are kept."""
     latest = ResumeIndex(path)
-    ours = set(sources)
-    earlier = [source for source in latest.sources() if source not in ours]
-    temporary = path.with_name(path.name + ".tmp")
-    with path.open("rb") as old, temporary.open("wb") as new:
-        for source in [*sources, *earlier]:
-            offset = latest.offset_of(source)
-            if offset is None:
-                continue
-            old.seek(offset)
-            new.write(old.readline())
-    os.replace(temporary, path)
+    ours = list(dict.fromkeys(source_key(source) for source in sources))
+    mine = set(ours)
+    earlier = [key for key in latest.sources() if key not in mine]
+    temporary = _temporary_beside(path)
+    try:
+        with path.open("rb") as old, os.fdopen(temporary.fd, "wb") as new:
+            for key in [*ours, *earlier]:
+                offset = latest.offset_of(key)
+                if offset is None:
+                    continue
+                old.seek(offset)
+                new.write(old.readline())
+        os.replace(temporary.path, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary.path)
+        raise
 
 
 def drop_torn_tail(path: Path) -> None:
@@ -101,17 +130,220 @@ def writable_path(path: str, flag: str = "-o") -> Path:
     return target
 
 
-@contextmanager
-def open_output(path: str | None, *, append: bool = False) -> Iterator[TextIO]:
-    if path is None:
-        yield sys.stdout
-        return
-    target = writable_path(path)
-    if append:
-        drop_torn_tail(target)
+def refuse_overlaps(reads: Mapping[str, list[str]], writes: Mapping[str, str | None]) -> None:
+    """No file is written that is also read, or written twice: each output must differ
+    (by resolved path and by inode) from every input and from every other output."""
+    seen: list[tuple[str, str, object]] = []
+    for flag, paths in reads.items():
+        for path in paths:
+            if path != "-":
+                seen.append((flag, path, _identity(path)))
+    for flag, path in writes.items():
+        if not path or path == "-":
+            continue
+        identity = _identity(path)
+        for other_flag, other, other_identity in seen:
+            if identity == other_identity:
+                what = f"input {other}" if other_flag == "PATH" else f"{other_flag} {other}"
+                raise UserError(f"{flag} {path} is also {what}; write to another file")
+        seen.append((flag, path, identity))
+
+
+def _identity(path: str) -> object:
     try:
-        handle = target.open("a" if append else "w", encoding="utf-8")
+        info = os.stat(path)
+        return (info.st_dev, info.st_ino)
+    except OSError:
+        return os.path.realpath(path)
+
+
+def refuse_non_results(path: Path, flag: str = "-o") -> None:
+    """An existing, non-empty regular file is replaced or compacted only if every line is a
+    result line (the last may be torn by a crash): never a README or an article."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        previous: tuple[int, bytes] | None = None
+        for number, raw in enumerate(handle, start=1):
+            if previous is not None:
+                _check_line(path, flag, *previous)
+            previous = (number, raw)
+        if previous is not None and previous[1].endswith(b"\n"):
+            _check_line(path, flag, *previous)
+
+
+def _check_line(path: Path, flag: str, number: int, raw: bytes) -> None:
+    if raw.strip() and _record(raw) is None:
+        raise UserError(
+            f"{flag} {path} already holds lines that are not result lines (line {number}); "
+            "it would be overwritten: choose another file"
+        )
+
+
+def is_regular_or_missing(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except FileNotFoundError:
+        return True
+
+
+class OutputLock:
+    """An exclusive lock on one output file for one process, held in `<out>.lock`.
+
+    fcntl locks are released by the kernel when the process dies, so a crashed run never
+    leaves a stale lock; the file holds the holder's pid and host only to name it."""
+
+    def __init__(self, target: Path, flag: str = "-o") -> None:
+        self.path = target.with_name(target.name + ".lock")
+        self._fd: int | None = None
+        for _ in range(5):
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                holder = _read_holder(fd)
+                os.close(fd)
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise UserError(f"{flag} {target}: cannot lock it ({exc.strerror})") from None
+                raise UserError(
+                    f"{flag} {target} is being written by another run ({holder}); "
+                    "wait for it to finish or write to another file"
+                ) from None
+            # The holder may have removed the lock file between our open and our lock:
+            # then we locked a file nobody else sees; start again on the current one.
+            if _same_inode(fd, self.path):
+                os.ftruncate(fd, 0)
+                os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode())
+                self._fd = fd
+                return
+            os.close(fd)
+        raise UserError(f"{flag} {target}: cannot take its lock; try again")
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+        os.close(self._fd)
+        self._fd = None
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        text = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+    except OSError:
+        text = ""
+    return text or "holder unknown"
+
+
+def _same_inode(fd: int, path: Path) -> bool:
+    try:
+        return os.fstat(fd).st_ino == os.stat(path).st_ino
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class _Temporary:
+    fd: int
+    path: str
+
+
+def _temporary_beside(target: Path) -> _Temporary:
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    return _Temporary(fd, name)
+
+
+def create_beside(target: Path, flag: str) -> tuple[IO[str], str]:
+    """A new temporary file next to `target` (so a rename replaces it atomically); creating
+    it now checks that the folder takes files, before any article is paid for."""
+    try:
+        temporary = _temporary_beside(target)
     except OSError as exc:
-        raise UserError(f"-o {path}: cannot write ({exc.strerror}); choose another file") from None
-    with handle:
-        yield handle
+        raise UserError(f"{flag} {target}: cannot write there ({exc.strerror}); choose another file") from None
+    return os.fdopen(temporary.fd, "w", encoding="utf-8"), temporary.path
+
+
+class ResultSink:
+    """The output of one batch: stdout, a new file (written beside, renamed at the end), an
+    existing file resumed (appended, then compacted), or a device/pipe written in place."""
+
+    def __init__(self, output: str | None, *, resume: bool) -> None:
+        self.output = output
+        self.resume = resume
+        self._lock: OutputLock | None = None
+        self._temporary: str | None = None
+        self.stream: IO[str]
+        if output is None or output == "-":
+            self.stream = sys.stdout
+            return
+        target = writable_path(output)
+        self.target = target
+        if not is_regular_or_missing(target):  # /dev/null, a FIFO: nothing to lock or rename
+            self.stream = _open(target, "a", output)
+            return
+        refuse_non_results(target)
+        self._lock = OutputLock(target)
+        try:
+            if resume:
+                drop_torn_tail(target)
+                self.stream = _open(target, "a", output)
+            else:
+                self.stream, self._temporary = create_beside(target, "-o")
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def finish(self, sources: list[str], *, complete: bool) -> None:
+        """Put the lines in place and let go of the file. Incomplete (interrupted or failed),
+        a new run's lines are added to the old file rather than replacing it."""
+        try:
+            if self.stream is not sys.stdout:
+                self.stream.close()
+            if self._temporary is not None:
+                self._place_new_lines(sources, complete=complete)
+            elif self.resume and self._lock is not None:
+                compact(self.target, sources)
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+
+    def _place_new_lines(self, sources: list[str], *, complete: bool) -> None:
+        assert self._temporary is not None
+        temporary, self._temporary = self._temporary, None
+        had_lines = self.target.is_file() and self.target.stat().st_size > 0
+        if complete or not had_lines:
+            os.replace(temporary, self.target)
+            return
+        # Interrupted over an existing file: keep the old lines and the new ones; the
+        # newest line of each article wins, so --resume continues from here.
+        drop_torn_tail(self.target)
+        with open(temporary, "rb") as new, self.target.open("ab") as old:
+            old.write(new.read())
+        os.unlink(temporary)
+        compact(self.target, sources)
+
+
+def _open(target: Path, mode: str, given: str) -> IO[str]:
+    try:
+        return target.open(mode, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"-o {given}: cannot write ({exc.strerror}); choose another file") from None
+
+
+def write_text_beside(target: Path, text: str) -> None:
+    """Write a whole file through a temporary beside it: the old file stays whole until the
+    new one is complete (a full disk or a crash never leaves half a report)."""
+    if not is_regular_or_missing(target):
+        with _open(target, "w", str(target)) as handle:
+            handle.write(text)
+        return
+    handle, temporary = create_beside(target, "-o")
+    try:
+        with handle:
+            handle.write(text)
+        os.replace(temporary, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise UserError(f"-o {target}: cannot write ({exc.strerror}); choose another file") from None

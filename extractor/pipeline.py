@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
+from extractor.answer_key import answer_key
+from extractor.article import Article, Unreadable
 from extractor.backends import Answerer
-from extractor.cache import AnswerCache, answer_key
+from extractor.cache import AnswerCache
 from extractor.dedup import dedupe
 from extractor.grounding import Grounder
 from extractor.mentions import find_mentions
 from extractor.mentions.language import detect_language
 from extractor.model_client import Outcome
 from extractor.prompting import Prompt
-from extractor.reader import Article, Unreadable
 from extractor.repair import Repaired, repair
 from extractor.schemas import ArticleResult, ErrorInfo, ModelInfo, Source, Usage
 

@@ -1,28 +1,46 @@
-"""Progress on stderr: a live bar on a terminal, silence otherwise (logs stay clean)."""
+"""Progress on stderr: a live bar on a terminal; in a log (not a terminal), one plain line
+every PROGRESS_SECONDS, so a long run under nohup, cron or CI shows it is alive."""
 
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
 from typing import TextIO
 
 from tqdm import tqdm
 
 from extractor.summary import RunStats
 
+PROGRESS_SECONDS = 30.0
+
 
 class Progress:
-    def __init__(self, total: int, *, quiet: bool = False, stream: TextIO | None = None) -> None:
+    def __init__(
+        self,
+        total: int,
+        *,
+        quiet: bool = False,
+        stream: TextIO | None = None,
+        interval: float = PROGRESS_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         stream = stream or sys.stderr
+        self._total = total
+        self._stream = stream
+        self._terminal = _is_terminal(stream)
+        self._log_lines = not quiet and not self._terminal
+        self._interval = interval
+        self._clock = clock
+        self._last_line = clock()
+        self._done = 0
         self._bar = tqdm(
-            total=total,
-            unit="article",
-            file=stream,
-            disable=quiet or not stream.isatty(),
-            dynamic_ncols=True,
+            total=total, unit="article", file=stream, disable=quiet or not self._terminal, dynamic_ncols=True
         )
 
     def advance(self, stats: RunStats) -> None:
         usage = stats.usage
+        self._done += 1
         self._bar.set_postfix(
             ok=stats.ok,
             failed=stats.failed,
@@ -34,6 +52,26 @@ class Progress:
             refresh=False,
         )
         self._bar.update(1)
+        if self._log_lines and self._clock() - self._last_line >= self._interval:
+            self._last_line = self._clock()
+            self._stream.write(progress_line(self._done, self._total, stats) + "\n")
+            self._stream.flush()
 
     def close(self) -> None:
         self._bar.close()
+
+
+def progress_line(done: int, total: int, stats: RunStats) -> str:
+    usage = stats.usage
+    skipped = f", {stats.skipped} already done" if stats.skipped else ""
+    return (
+        f"progress: {done}/{total} articles ({stats.ok} ok, {stats.failed} failed, {stats.cached} cached{skipped}); "
+        f"{stats.events} events; {usage.requests} requests"
+    )
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from pydantic import ValidationError
 
 from extractor.errors import UserError
 from extractor.schemas import ArticleResult, error_lines
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def newest_wins(items: Iterable[tuple[K, V]]) -> dict[K, V]:
+    """One value per key, the last one given winning, in the order of those last ones.
+
+    The one rule for a result file that holds an article twice (resumed, appended to,
+    interrupted): its later line is the more recent run of that article."""
+    latest: dict[K, V] = {}
+    for key, value in items:
+        latest.pop(key, None)
+        latest[key] = value
+    return latest
 
 
 def result_line(result: ArticleResult) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 
-from extractor.reader import Article, Unreadable
+from extractor.article import Article, Unreadable
 from extractor.schemas import ArticleResult
 
 Item = Article | Unreadable
@@ -16,15 +16,16 @@ Item = Article | Unreadable
 READ_AHEAD_FACTOR = 4
 
 
-async def run_batch(
+async def iter_batch(
     items: Iterable[Item],
     extract: Callable[[Item], Awaitable[ArticleResult]],
-    emit: Callable[[ArticleResult], None],
     *,
     concurrency: int = 4,
     ordered: bool = True,
-) -> None:
-    """Extract every item and call `emit` once per item: in input order, or as they finish."""
+) -> AsyncIterator[ArticleResult]:
+    """Extract every item and yield one result per item: in input order, or as they finish.
+
+    Closing the iterator early cancels the articles still under way."""
     slots = asyncio.Semaphore(concurrency)
 
     async def bounded(item: Item) -> ArticleResult:
@@ -38,21 +39,25 @@ async def run_batch(
             window.append(asyncio.create_task(bounded(item)))
             if ordered:
                 while window and (window[0].done() or len(window) >= limit):
-                    emit(await window.popleft())
+                    yield await window.popleft()
             elif len(window) >= limit:
-                await _emit_finished(window, emit)
+                for result in await _finished(window):
+                    yield result
         while window:
             if ordered:
-                emit(await window.popleft())
+                yield await window.popleft()
             else:
-                await _emit_finished(window, emit)
+                for result in await _finished(window):
+                    yield result
     finally:
         for task in window:
             task.cancel()
 
 
-async def _emit_finished(window: deque[asyncio.Task[ArticleResult]], emit: Callable[[ArticleResult], None]) -> None:
+async def _finished(window: deque[asyncio.Task[ArticleResult]]) -> list[ArticleResult]:
     done, _ = await asyncio.wait(window, return_when=asyncio.FIRST_COMPLETED)
+    results = []
     for task in done:
         window.remove(task)
-        emit(task.result())
+        results.append(task.result())
+    return results

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from extractor.analysis import read_source_text
+from extractor.analysis import default_roots, read_source_text
 from extractor.schemas import ArticleResult, Usage, fields_class
 from extractor.schemas.events import EventFields
 
@@ -75,13 +75,21 @@ def highlight(text: str, spans: Sequence[Span]) -> str:
     return "".join(out)
 
 
-def render_report(results: Sequence[ArticleResult], canonical: Sequence[Mapping[str, Any]], title: str) -> str:
-    """The whole HTML document."""
+def render_report(
+    results: Sequence[ArticleResult],
+    canonical: Sequence[Mapping[str, Any]],
+    title: str,
+    *,
+    articles_root: Sequence[str] | None = None,
+) -> str:
+    """The whole HTML document. Article texts are read only from under `articles_root`
+    (default: the folders of the results' own sources)."""
+    roots = list(articles_root) if articles_root is not None else default_roots(results)
     card_ids = {(r.article_id, i): f"ev-{n}-{i}" for n, r in enumerate(results) for i in range(len(r.events))}
     body = [
         _summary(results),
         _canonical_table(canonical, card_ids),
-        *(_article_section(n, r) for n, r in enumerate(results)),
+        *(_article_section(n, r, roots) for n, r in enumerate(results)),
     ]
     toc = " ".join(
         f'<a href="#art-{n}">{esc(r.article_id)}{" ✗" if r.status == "failed" else ""}</a>'
@@ -210,7 +218,7 @@ def _plain(value: Any) -> str:
 # --- articles ---------------------------------------------------------------------------------
 
 
-def _article_section(n: int, result: ArticleResult) -> str:
+def _article_section(n: int, result: ArticleResult, roots: Sequence[str]) -> str:
     language = result.source.language
     header = (
         f"<h2>{esc(result.article_id)}{' — failed' if result.status == 'failed' else ''}</h2>"
@@ -222,7 +230,7 @@ def _article_section(n: int, result: ArticleResult) -> str:
     if result.error is not None:
         parts.append(f'<p class="bad">Error ({esc(result.error.kind)}): {esc(result.error.message)}</p>')
     if result.events:
-        text_html, located = _article_text(n, result)
+        text_html, located = _article_text(n, result, roots)
         parts.append(text_html)
         cards = "".join(
             _event_card(n, i, e.model_dump(mode="json"), language, located) for i, e in enumerate(result.events)
@@ -241,13 +249,13 @@ def _article_section(n: int, result: ArticleResult) -> str:
     return opening + "".join(parts) + "</section>"
 
 
-def _article_text(n: int, result: ArticleResult) -> tuple[str, set[str]]:
+def _article_text(n: int, result: ArticleResult, roots: Sequence[str]) -> tuple[str, set[str]]:
     """The article with highlights and the ids of the highlighted quotes.
 
     Without a usable file (moved, edited, read from stdin) only a note is shown;
     the cards still list every quote.
     """
-    source = read_source_text(result.source)
+    source = read_source_text(result.source, roots)
     attrs = lang_attrs(result.source.language)
     if source.text is None:
         return f'<p class="note">{esc(source.problem)}: showing evidence quotes only.</p>', set()

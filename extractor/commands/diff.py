@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from extractor.analysis import results_by_article
-from extractor.analysis.diffing import DEFAULT_IGNORE, diff_runs, format_text
+from extractor.analysis.diffing import DEFAULT_IGNORE, format_text
+from extractor.api import diff as diff_results
 
 NAME = "diff"
 HELP = "compare two result files by article and event (exit 1 when they differ)"
@@ -32,8 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    ignore = list(args.ignore) + ([] if args.compare_all else list(DEFAULT_IGNORE))
-    diff = diff_runs(results_by_article(args.old), results_by_article(args.new), ignore)
+    diff = diff_results(args.old, args.new, ignore=args.ignore, compare_all=args.compare_all)
     if args.json:
         print(json.dumps(diff.to_json(), ensure_ascii=False, indent=2))
     else:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from extractor.analysis import results_by_article
-from extractor.analysis.evaluate import evaluate, format_text, load_gold
+from extractor.analysis.evaluate import format_text
+from extractor.api import evaluate
 
 NAME = "eval"
 HELP = "score a result file against gold event files"
@@ -19,8 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    gold = load_gold(args.gold)
-    evaluation = evaluate(gold, results_by_article(args.results))
+    evaluation = evaluate(args.results, args.gold)
     if args.json:
         print(json.dumps(evaluation.to_json(), ensure_ascii=False, indent=2))
     else:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from extractor.analysis.export import event_rows, output_format, write_table
-from extractor.output import writable_path
-from extractor.results_io import read_results
+from extractor.analysis.export import output_format
+from extractor.api import export
+from extractor.output import refuse_overlaps, writable_path
 
 NAME = "export"
 HELP = "write one flat row per event to a .csv or .parquet file"
@@ -21,6 +21,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     output_format(args.output)  # fail on a bad suffix before reading anything
     writable_path(args.output)
-    count = write_table(event_rows(read_results(args.results)), args.output)
+    refuse_overlaps({"RESULTS": [args.results]}, {"-o": args.output})
+    count = export(args.results, args.output)
     print(f"{count} events -> {args.output}", file=sys.stderr)
     return 0

@@ -6,10 +6,9 @@ import argparse
 import json
 import sys
 
-from extractor.analysis import results_by_article
-from extractor.analysis.merging import DATE_TOLERANCE_DAYS, merge_results
-from extractor.errors import UserError
-from extractor.output import writable_path
+from extractor.analysis.merging import DATE_TOLERANCE_DAYS
+from extractor.api import merge
+from extractor.output import refuse_overlaps, writable_path, write_text_beside
 
 NAME = "merge"
 HELP = "merge the events of all articles into canonical events (JSON Lines)"
@@ -28,15 +27,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.date_tolerance < 0:
-        raise UserError("--date-tolerance must be 0 or more days")
-    events = merge_results(results_by_article(args.results).values(), args.date_tolerance)
+    refuse_overlaps({"RESULTS": [args.results]}, {"-o": args.output})
+    events = merge(args.results, date_tolerance=args.date_tolerance)
     lines = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events)
     if args.output == "-":
         sys.stdout.write(lines)
     else:
-        with writable_path(args.output).open("w", encoding="utf-8") as handle:
-            handle.write(lines)
+        write_text_beside(writable_path(args.output), lines)
         sources = sum(len(e["sources"]) for e in events)
         print(f"{sources} events merged into {len(events)} canonical events -> {args.output}", file=sys.stderr)
     return 0

@@ -1,7 +1,7 @@
 """Where articles are processed: this process (asyncio) or a Ray cluster. One module each.
 
-An engine takes the inputs and a `RunConfig`, and hands every `ArticleResult` to
-`emit` on the driver, so output, resume and the summary work the same way
+An engine takes the inputs and a `RunConfig`, and yields every `ArticleResult` on
+the driver, so output, resume and the summary (extractor.batch) work the same way
 whatever the engine.
 """
 
@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from extractor.config import RunConfig
 from extractor.errors import UserError
+from extractor.reader import Input
 from extractor.schemas import ArticleResult
 
 # Says whether an input already has a finished line (resume): (source path, sha256) -> bool.
@@ -21,16 +22,15 @@ SkipCheck = Callable[[str, str], bool]
 
 
 class Engine(Protocol):
-    def run(
+    def results(
         self,
-        sources: list[str],
+        inputs: list[Input],
         config: RunConfig,
-        emit: Callable[[ArticleResult], None],
         *,
         concurrency: int,
         ordered: bool,
         skip: SkipCheck | None = None,
-    ) -> None: ...
+    ) -> Iterator[ArticleResult]: ...
 
 
 _ENGINES: dict[str, Callable[[], Engine]] = {}

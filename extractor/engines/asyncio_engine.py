@@ -3,40 +3,63 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from extractor.config import RunConfig, open_extractor
 from extractor.engines import SkipCheck, register
-from extractor.reader import read_one
-from extractor.runner import Item, run_batch
+from extractor.reader import Input, read_one
+from extractor.runner import Item, iter_batch
 from extractor.schemas import ArticleResult
 
 
 class AsyncioEngine:
-    def run(
+    def results(
         self,
-        sources: list[str],
+        inputs: list[Input],
         config: RunConfig,
-        emit: Callable[[ArticleResult], None],
         *,
         concurrency: int,
         ordered: bool,
         skip: SkipCheck | None = None,
-    ) -> None:
-        async def extract_all() -> None:
-            # `concurrency` requests at the endpoint; twice as many articles in the
-            # pipeline, so finished answers are processed while new requests wait.
-            async with open_extractor(config, max_in_flight=concurrency) as extractor:
-                pending = _pending(sources, skip)
-                await run_batch(pending, extractor.extract, emit, concurrency=2 * concurrency, ordered=ordered)
+    ) -> Iterator[ArticleResult]:
+        """The results one by one, on an event loop of their own (asyncio.Runner turns
+        Ctrl-C into cancelling the articles under way, then KeyboardInterrupt here)."""
+        with asyncio.Runner() as runner:
+            stream = self.aresults(inputs, config, concurrency=concurrency, ordered=ordered, skip=skip)
+            try:
+                while True:
+                    try:
+                        yield runner.run(anext(stream))  # type: ignore[arg-type]
+                    except StopAsyncIteration:
+                        return
+            finally:
+                runner.run(stream.aclose())
 
-        asyncio.run(extract_all())
+    async def aresults(
+        self,
+        inputs: list[Input],
+        config: RunConfig,
+        *,
+        concurrency: int,
+        ordered: bool,
+        skip: SkipCheck | None = None,
+    ) -> AsyncIterator[ArticleResult]:
+        # `concurrency` requests at the endpoint; twice as many articles in the
+        # pipeline, so finished answers are processed while new requests wait.
+        async with open_extractor(config, max_in_flight=concurrency) as extractor:
+            pending = _pending(inputs, config, skip)
+            stream = iter_batch(pending, extractor.extract, concurrency=2 * concurrency, ordered=ordered)
+            try:
+                async for result in stream:
+                    yield result
+            finally:
+                await stream.aclose()
 
 
-def _pending(sources: list[str], skip: SkipCheck | None) -> Iterator[Item]:
+def _pending(inputs: list[Input], config: RunConfig, skip: SkipCheck | None) -> Iterator[Item]:
     """Read inputs one at a time (memory stays flat), leaving out those already done."""
-    for source in sources:
-        item = read_one(source)
+    for source in inputs:
+        item = read_one(source.path, source.article_id, max_chars=config.max_article_chars)
         if skip is not None and item.sha256 is not None and skip(item.path, item.sha256):
             continue
         yield item

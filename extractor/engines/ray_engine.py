@@ -20,18 +20,19 @@ import logging
 import math
 import os
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AsyncExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from extractor.article import Article, Unreadable
 from extractor.config import RunConfig, open_extractor
 from extractor.engines import SkipCheck, register
 from extractor.errors import UserError
 from extractor.pipeline import Extractor
-from extractor.reader import STDIN, Article, Unreadable, article_from_bytes
+from extractor.reader import STDIN, Input, article_from_bytes
 from extractor.results_io import result_line
 from extractor.schemas import ArticleResult
 
@@ -65,41 +66,39 @@ class ActorPlan:
 
 
 class RayEngine:
-    def run(
+    def results(
         self,
-        sources: list[str],
+        inputs: list[Input],
         config: RunConfig,
-        emit: Callable[[ArticleResult], None],
         *,
         concurrency: int,
         ordered: bool,
         skip: SkipCheck | None = None,
-    ) -> None:
+    ) -> Iterator[ArticleResult]:
         ray = _import_ray()
-        if STDIN in sources:
+        if any(source.path == STDIN for source in inputs):
             raise UserError("--engine ray reads files, not standard input; save the article to a file first")
         # Resume is decided here, on the driver, because `skip` updates the driver's counters.
-        pending = [source for source in sources if not _already_done(source, skip)]
+        pending = [source for source in inputs if not _already_done(source.path, skip)]
         if not pending:
             return  # nothing left: do not pay for starting Ray
         plan = ActorPlan.for_concurrency(concurrency)
         started_here = _connect(ray, plan)
         try:
             with _quiet_data_context(ray, ordered=ordered):
-                for result in _results(ray, pending, _actor_config(config, plan.actors), plan):
-                    emit(result)
+                yield from _results(ray, pending, _actor_config(config, plan.actors), plan)
         finally:
             if started_here:
                 ray.shutdown()
 
 
-def _results(ray: ModuleType, pending: list[str], config: RunConfig, plan: ActorPlan) -> Iterator[ArticleResult]:
+def _results(ray: ModuleType, pending: list[Input], config: RunConfig, plan: ActorPlan) -> Iterator[ArticleResult]:
     # Ray reads the files on the workers, so it gets absolute paths (a worker's
     # working directory is not ours); each row's path maps back to the input as the
     # user gave it, which is what result lines, resume and `compact` key on. A deque
     # per path keeps a file given twice (as `a.txt` and `./a.txt`) exact.
-    given: defaultdict[str, deque[str]] = defaultdict(deque)
-    absolute = [os.path.abspath(source) for source in pending]
+    given: defaultdict[str, deque[Input]] = defaultdict(deque)
+    absolute = [os.path.abspath(source.path) for source in pending]
     for source, path in zip(pending, absolute, strict=True):
         given[path].append(source)
     dataset = ray.data.read_binary_files(absolute, include_paths=True).map_batches(
@@ -112,7 +111,8 @@ def _results(ray: ModuleType, pending: list[str], config: RunConfig, plan: Actor
     )
     for row in dataset.iter_rows():
         result = ArticleResult.model_validate_json(row["line"])
-        result.source.path = given[row["path"]].popleft()
+        source = given[row["path"]].popleft()
+        result.source.path, result.article_id = source.path, source.article_id
         yield result
 
 
@@ -130,6 +130,7 @@ class _ArticleWorker:
             self._stack.enter_async_context(open_extractor(config))
         )
         self._concurrency = concurrency
+        self._max_chars = config.max_article_chars
 
     def __call__(self, batch: Mapping[str, Sequence[Any]]) -> dict[str, list[str]]:
         paths = [str(path) for path in batch["path"]]
@@ -142,7 +143,8 @@ class _ArticleWorker:
 
         async def one(raw: bytes, path: str) -> str:
             async with slots:
-                return result_line(await self._extractor.extract(_item(bytes(raw), path)))
+                item = _item(bytes(raw), path, self._max_chars)
+                return result_line(await self._extractor.extract(item))
 
         return list(await asyncio.gather(*(one(raw, path) for raw, path in zip(raws, paths, strict=True))))
 
@@ -158,9 +160,10 @@ class _ArticleWorker:
             loop.close()
 
 
-def _item(raw: bytes, path: str) -> Article | Unreadable:
-    """What `reader.read_one` makes of a file, from bytes Ray already read."""
-    return article_from_bytes(raw, path=path, article_id=Path(path).stem)
+def _item(raw: bytes, path: str, max_chars: int | None) -> Article | Unreadable:
+    """What `reader.read_one` makes of a file, from bytes Ray already read.
+    (The article id is the driver's: it is set again when the row comes back.)"""
+    return article_from_bytes(raw, path=path, article_id=Path(path).stem, max_chars=max_chars)
 
 
 def _already_done(source: str, skip: SkipCheck | None) -> bool:
