@@ -52,8 +52,10 @@ Rules, in the order they run:
       explicit date is that date (the mention layer resolves it).
    If a correction leaves date_end before date_start, date_end becomes null
    (recorded).
-3. Parties: a code with no mention of that country anywhere in the article is
-   removed.  For types with `fills_parties_from_evidence` (strategic dialogues,
+3. Parties: a party the model gave is never removed because the country layer
+   finds no mention of it (the layer may not know the word the article uses:
+   'the Islamic Republic', a ministry, a city); it is kept, with a warning
+   naming it.  For types with `fills_parties_from_evidence` (strategic dialogues,
    agreements and visits), countries named inside the evidence spans
    themselves are added.  The list is kept sorted and
    unique (reordering alone is not recorded).  Nested fields are left alone:
@@ -190,7 +192,7 @@ def _repair_one(event: BaseModel, ctx: _Context, warnings: list[str]) -> BaseMod
         _repair_money(data, _pick_money(data["amount"], money, spans), ctx, corrections)
 
     _repair_dates(data, spans, near, ctx, corrections, warnings)
-    _repair_parties(data, spans, ctx, corrections, fill=getattr(kind, "fills_parties_from_evidence", False))
+    _repair_parties(data, spans, ctx, corrections, warnings, fill=getattr(kind, "fills_parties_from_evidence", False))
     normalized = _digits_in(data)
 
     if not corrections and normalized == original:
@@ -366,10 +368,14 @@ def _iso(value: date | None) -> str | None:
 
 
 def _repair_parties(
-    data: dict[str, Any], spans: list[Span], ctx: _Context, out: list[Correction], *, fill: bool
+    data: dict[str, Any], spans: list[Span], ctx: _Context, out: list[Correction], notes: list[str], *, fill: bool
 ) -> None:
     given: list[str] = data["parties"]
-    parties = {p for p in given if p in ctx.countries}
+    parties = set(given)
+    unseen = sorted(parties - ctx.countries)
+    if unseen:
+        # Absence from the mentions is the layer's ignorance, not the text's word: kept.
+        notes.append(f"parties {', '.join(unseen)} are not named in the article as far as the country layer sees; kept")
     if fill:
         parties |= {c.iso3 for c in ctx.mentions.countries if _inside(c, spans)}
     if parties != set(given):

@@ -388,11 +388,12 @@ def test_date_near_evidence_but_not_inside_is_not_filled() -> None:
 # --- parties -------------------------------------------------------------------------
 
 
-def test_party_never_mentioned_is_removed(persian: Article) -> None:
+def test_party_never_mentioned_is_kept_with_a_warning(persian: Article) -> None:
+    # Issue 9: a party is not removed because the country layer did not find it.
     model = dialogue(persian, PERSIAN_DIALOGUE, parties=["CHN", "PAK", "USA"])
-    fixed = only(run(persian, model))
-    assert fixed.parties == ["CHN", "PAK"]
-    assert corrections(fixed) == {"parties": (["CHN", "PAK", "USA"], ["CHN", "PAK"])}
+    result = run(persian, model)
+    assert only(result) is model
+    assert "USA" in result.warnings[0] and "kept" in result.warnings[0]
 
 
 def test_visit_nested_country_fields_are_left_alone(persian: Article) -> None:
@@ -400,9 +401,9 @@ def test_visit_nested_country_fields_are_left_alone(persian: Article) -> None:
     fixed = only(run(persian, model))
     assert fixed.host_country_iso3 == "USA"
     assert fixed.visitor == model.visitor
-    # USA removed (never mentioned); China added (the evidence names it).
-    assert fixed.parties == ["CHN", "PAK"]
-    assert corrections(fixed) == {"parties": (["PAK", "USA"], ["CHN", "PAK"])}
+    # USA kept (not found, but not contradicted); China added (the evidence names it).
+    assert fixed.parties == ["CHN", "PAK", "USA"]
+    assert corrections(fixed) == {"parties": (["PAK", "USA"], ["CHN", "PAK", "USA"])}
 
 
 def test_countries_named_in_the_evidence_are_added_to_a_dialogue(persian: Article) -> None:
@@ -510,7 +511,7 @@ def test_repaired_events_fit_a_result_line(persian: Article) -> None:
     assert {c.field for c in money.corrections} == {"amount", "currency", "qualifier", "amount_text"}
     assert money.amount_text == "بیش از ۳۰ میلیارد دلار"
     talks = again.events[1]
-    assert talks.parties == ["CHN", "PAK"]
+    assert talks.parties == ["CHN", "PAK", "USA"]
     assert talks.date_start is None
 
 
