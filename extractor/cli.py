@@ -63,6 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         print(f"extractor {args.command}: standard output was closed; stopped", file=sys.stderr)
         return EXIT_BROKEN_PIPE
+    except OSError as error:
+        # A full disk, a vanished folder: the user's environment, said in one line.
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"extractor {args.command}: error: {error.strerror or error}{where}", file=sys.stderr)
+        return 1
 
 
 def entry_point() -> None:

@@ -299,7 +299,7 @@ class ResultSink:
         a new run's lines are added to the old file rather than replacing it."""
         try:
             if self.stream is not sys.stdout:
-                self.stream.close()
+                self._close_stream(complete=complete)
             if self._temporary is not None:
                 self._place_new_lines(sources, complete=complete)
             elif self.resume and self._lock is not None:
@@ -307,6 +307,14 @@ class ResultSink:
         finally:
             if self._lock is not None:
                 self._lock.release()
+
+    def _close_stream(self, *, complete: bool) -> None:
+        try:
+            self.stream.close()
+        except OSError as exc:
+            if complete:
+                raise UserError(f"-o {self.output}: cannot write ({exc.strerror}); choose another file") from None
+            # The run already stops for a reason of its own; that one is what the user sees.
 
     def _place_new_lines(self, sources: list[str], *, complete: bool) -> None:
         assert self._temporary is not None

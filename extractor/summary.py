@@ -94,6 +94,8 @@ class RunStats:
 
 def estimate_cost(model: str | None, usage: Usage, prices: Prices) -> float | None:
     """None when the table has no price for the model: unknown, not free."""
+    if usage.requests == 0 and usage.prompt_tokens == 0 and usage.completion_tokens == 0:
+        return 0.0  # nothing was asked (cached, resumed, or an in-process backend)
     price = prices.get(model or "")
     if price is None:
         return None

@@ -32,6 +32,7 @@ class SourceText:
 
     text: str | None
     problem: str | None = None
+    missing: bool = False  # no file at that path: nothing to check against (not a bad line)
 
 
 def default_roots(results: Iterable[ArticleResult]) -> list[str]:
@@ -64,7 +65,7 @@ def read_source_text(source: Source, roots: Sequence[str] | None = None) -> Sour
         return SourceText(None, f"article {source.path} has no sha256 in the result: its text is not shown")
     path = _locate(source.path, roots)
     if path is None:
-        return SourceText(None, f"article file {source.path} not found")
+        return SourceText(None, f"article file {source.path} not found", missing=True)
     if roots is not None and not _under(path, roots):
         return SourceText(None, f"article file {source.path} is outside the article roots: its text is not shown")
     raw = path.read_bytes()

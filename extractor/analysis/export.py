@@ -237,6 +237,11 @@ def _write_csv(rows: list[dict[str, Any]], path: Path) -> None:
             writer.writerow({k: _csv_value(v) for k, v in row.items()})
 
 
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): prefixed with a
+# single quote so it is shown as text. Numbers are written as numbers, never prefixed.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value: Any) -> Any:
     if value is None:
         return ""
@@ -244,6 +249,8 @@ def _csv_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return int(value)  # 30000000000, not 30000000000.0
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
     return value
 
 

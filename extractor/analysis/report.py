@@ -26,8 +26,18 @@ RTL_LANGUAGES = frozenset({"fa", "ar", "ur", "he", "ps", "ckb", "sd", "ug", "yi"
 _CARD_SKIP = ("type", "summary_en", "evidence")
 
 
+# Embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI): a string from a
+# model or an article could use them to reorder what a reader sees ("Trojan Source"). They
+# are shown as their code point instead; marks (LRM, RLM, ALM) only nudge one character and stay.
+_BIDI_CONTROLS = {code: f"[U+{code:04X}]" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def neutralize_bidi(text: str) -> str:
+    return text.translate(_BIDI_CONTROLS)
+
+
 def esc(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    return html.escape(neutralize_bidi("" if value is None else str(value)), quote=True)
 
 
 def text_direction(language: str | None) -> str:
