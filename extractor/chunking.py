@@ -27,17 +27,29 @@ errs towards smaller chunks.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import itertools
 import re
 import zlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import cache
 
-from extractor.reader import Article
+from pydantic import BaseModel
+
+from extractor.article import Article
+from extractor.prompting import Prompt
+from extractor.schemas import ErrorInfo, RejectedEvent, Usage
 
 __all__ = [
     "ANCHOR_EVERY",
+    "CHUNKS_IN_FLIGHT",
+    "LANGUAGE_SAMPLE",
+    "Read",
+    "read_in_chunks",
+    "shift",
+    "split",
     "DEFAULT_MAX_CHUNK_TOKENS",
     "Chunk",
     "ChunkSettings",
@@ -70,6 +82,11 @@ CONTEXT_WINDOWS = {
 }
 PROMPT_TOKENS = 1500  # system prompt + schema + headline, rounded up
 ANCHOR_EVERY = 8
+# Chunks of one article asked at once (the client's own limit still bounds all requests);
+# bounds the chunk texts and request bodies held in memory for a huge article.
+CHUNKS_IN_FLIGHT = 8
+# Language detection reads the start of a long article, not all of it.
+LANGUAGE_SAMPLE = 20_000
 DEFAULT_OVERLAP = 2  # sentences
 
 # A sentence ends after terminal punctuation of any supported script (a full stop
@@ -201,11 +218,11 @@ def plan_chunks(text: str, start: int, settings: ChunkSettings) -> Iterator[Chun
 
 
 def _overlap(current: list[tuple[int, int, int]], overlap: int, budget: int) -> list[tuple[int, int, int]]:
-    """The last `overlap` sentences, within a quarter of the budget, never the whole chunk."""
+    """The last `overlap` sentences, within half the budget, never the whole chunk."""
     kept: list[tuple[int, int, int]] = []
     used = 0
     for piece in reversed(current[1:]):
-        if len(kept) >= overlap or used + piece[2] > budget // 4:
+        if len(kept) >= overlap or used + piece[2] > budget // 2:
             break
         kept.insert(0, piece)
         used += piece[2]
@@ -230,3 +247,90 @@ def chunk_article(article: Article, chunk: Chunk, context: str) -> Article:
     text = article.text[chunk.start : chunk.end]
     digest = hashlib.sha256(f"{article.published}\0{context}\0{text}".encode()).hexdigest()
     return replace(article, text=text, body_start=0, sha256=digest)
+
+
+# --- reading an article chunk by chunk ------------------------------------------------
+
+
+@dataclass
+class Read:
+    """What reading one unit (a whole article, or a chunk) gave: events with offsets into the unit."""
+
+    events: list[BaseModel]
+    rejected: list[RejectedEvent]
+    usage: Usage
+    notes: list[str] = field(default_factory=list)
+    cached: bool = False
+    error: ErrorInfo | None = None
+
+
+ReadUnit = Callable[[Article, Prompt], Awaitable[Read]]
+
+
+def split(article: Article, settings: ChunkSettings | None) -> Iterator[Chunk] | None:
+    """The article's chunks, lazily; None when it fits in one request (or chunking is off)."""
+    if settings is None or len(article.text) - article.body_start <= settings.max_tokens:
+        return None  # no tokenizer gives fewer than one character per token
+    chunks = plan_chunks(article.text, article.body_start, settings)
+    first, second = next(chunks, None), next(chunks, None)
+    if first is None or second is None:
+        return None
+    return itertools.chain((first, second), chunks)
+
+
+async def read_in_chunks(
+    article: Article, chunks: Iterator[Chunk], read: ReadUnit, prompt: Prompt, limit: int = CHUNKS_IN_FLIGHT
+) -> Read:
+    """Read every chunk (at most `limit` at once), with offsets mapped back to the whole article.
+
+    Each chunk is its own request, with the article's headline (and, as for any
+    article, its publication date) in the prompt. Events are returned in chunk
+    order, not deduplicated: the overlap gives duplicates by design, and the
+    caller dedupes the union with the in-article rules.
+    """
+    context = headline(article)
+    chunk_prompt = replace(prompt, excerpt_of=context)
+    slots = asyncio.Semaphore(limit)
+
+    async def one(chunk: Chunk) -> tuple[Chunk, Read]:
+        async with slots:  # the chunk's text is sliced only once it may be sent
+            return chunk, await read(chunk_article(article, chunk, context), chunk_prompt)
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(one(chunk)) for chunk in chunks]
+    except ExceptionGroup as failed:  # the article's error line names the first cause, not the group
+        raise failed.exceptions[0] from None
+    return _union([task.result() for task in tasks], len(tasks))
+
+
+def _union(reads: list[tuple[Chunk, Read]], total: int) -> Read:
+    union = Read(events=[], rejected=[], usage=Usage(), cached=True)
+    seen: set[str] = set()
+    for chunk, read in reads:
+        for event in read.events:
+            moved = shift(event, chunk.start)
+            # The same event read twice in an overlap, with the same spans: keep one
+            # (dedup would merge them anyway, but with every field listed twice).
+            if (dump := moved.model_dump_json()) not in seen:
+                seen.add(dump)
+                union.events.append(moved)
+        union.rejected.extend(read.rejected)
+        union.usage = union.usage.add(read.usage)
+        union.notes.extend(note for note in read.notes if note not in union.notes)
+        union.cached = union.cached and read.cached
+        if read.error is not None and union.error is None:
+            where = f"chunk {chunk.index + 1} of {total} (characters {chunk.start}-{chunk.end})"
+            union.error = read.error.model_copy(update={"message": f"{where}: {read.error.message}"})
+    return union
+
+
+def shift(event: BaseModel, offset: int) -> BaseModel:
+    """The event with its evidence offsets moved by `offset` (from a chunk's text to the article's)."""
+    evidence = [
+        e.model_copy(update={"start": e.start + offset, "end": e.end + offset})
+        if e.start is not None and e.end is not None
+        else e
+        for e in getattr(event, "evidence", [])
+    ]
+    return event.model_copy(update={"evidence": evidence})

@@ -5,15 +5,19 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel
+
 from extractor.answer_key import answer_key
 from extractor.article import Article, Unreadable
 from extractor.backends import Answerer
 from extractor.cache import AnswerCache
+from extractor.chunking import LANGUAGE_SAMPLE, ChunkSettings, Read, read_in_chunks, split
 from extractor.dedup import dedupe
 from extractor.grounding import Grounder
 from extractor.mentions import find_mentions
 from extractor.mentions.language import detect_language
 from extractor.model_client import Outcome
+from extractor.passes import missed_prompt, pass_key
 from extractor.prompting import Prompt
 from extractor.repair import Repaired, repair
 from extractor.schemas import ArticleResult, ErrorInfo, ModelInfo, Source, Usage
@@ -25,6 +29,8 @@ class Extractor:
     prompt: Prompt
     keep_ungrounded: bool = False
     cache: AnswerCache | None = None
+    chunking: ChunkSettings | None = None  # None: every article is sent whole
+    passes: int = 1  # extraction rounds per article (or chunk); see extractor.passes
     # Requests under way by answer key: a second copy of an article waits for the
     # first one's answer instead of paying for the same request again.
     _in_flight: dict[str, asyncio.Future[Outcome]] = field(default_factory=dict, init=False, repr=False)
@@ -40,34 +46,64 @@ class Extractor:
         if isinstance(item, Unreadable):
             return self._unreadable(item)
         article = item
-        grounder = Grounder(article)
         key = answer_key(article.sha256, self.prompt.sha256, self.model.endpoint, self.model.settings)
-        outcome = await self._answer(article, key, grounder)
+        chunks = split(article, self.chunking)
+        if chunks is None:
+            read = await self._read(article, self.prompt)
+            sample = article.body
+        else:  # a long article: one request per chunk, offsets mapped back to the article
+            read = await read_in_chunks(article, chunks, self._read, self.prompt)
+            sample = article.text[article.body_start : article.body_start + LANGUAGE_SAMPLE]
         source = Source(
             path=article.path,
             sha256=article.sha256,
-            language=detect_language(article.body),
+            language=detect_language(sample),
             published=article.published,
         )
-        if outcome.answer is None:
-            return self._result(article.article_id, source, outcome, key, error=outcome.error)
-        grounded = grounder.ground(outcome.answer.events, keep_ungrounded=self.keep_ungrounded)
-        # Mentions are the costliest CPU step; an answer with no events needs none.
-        mentions = find_mentions(article) if grounded.events else None
-        repaired = repair(grounded.events, mentions, article) if mentions else Repaired([], [])
+        outcome = Outcome(None, read.usage, read.error, read.notes, read.cached)
+        if read.error is not None:
+            return self._result(article.article_id, source, outcome, key, error=read.error)
         # After repair, so that corrected dates and parties decide what is a duplicate.
-        events, merges = dedupe(repaired.events)
+        events, merges = dedupe(read.events)
         return self._result(
             article.article_id,
             source,
             outcome,
             key,
             events=events,
-            rejected=grounded.rejected + repaired.rejected,
-            warnings=[*outcome.notes, *repaired.warnings, *(merge.note for merge in merges)],
+            rejected=read.rejected,
+            warnings=[*read.notes, *(merge.note for merge in merges)],
         )
 
-    async def _answer(self, article: Article, key: str, grounder: Grounder) -> Outcome:
+    async def _read(self, unit: Article, prompt: Prompt) -> Read:
+        """One article or chunk: every pass's answer, grounded in the unit and repaired against it."""
+        grounder = Grounder(unit)
+        read = Read(events=[], rejected=[], usage=Usage(), cached=True)
+        found: list[BaseModel] = []
+        for number in range(1, self.passes + 1):
+            asked = prompt if number == 1 else missed_prompt(prompt, found)
+            sha256 = unit.sha256 if number == 1 else pass_key(unit.sha256, number, asked)
+            key = answer_key(sha256, prompt.sha256, self.model.endpoint, self.model.settings)
+            outcome = await self._answer(unit, key, grounder, asked)
+            read.usage = read.usage.add(outcome.usage)
+            read.notes.extend(note for note in outcome.notes if note not in read.notes)
+            read.cached = read.cached and outcome.cached
+            if outcome.answer is None:
+                read.error = outcome.error
+                return read
+            found.extend(outcome.answer.events)
+            grounded = grounder.ground(outcome.answer.events, keep_ungrounded=self.keep_ungrounded)
+            read.events.extend(grounded.events)
+            read.rejected.extend(grounded.rejected)
+        # Mentions are the costliest CPU step; an answer with no events needs none.
+        mentions = find_mentions(unit) if read.events else None
+        repaired = repair(read.events, mentions, unit) if mentions else Repaired([], [])
+        read.events = repaired.events
+        read.rejected.extend(repaired.rejected)
+        read.notes.extend(repaired.warnings)
+        return read
+
+    async def _answer(self, article: Article, key: str, grounder: Grounder, prompt: Prompt) -> Outcome:
         """The model's validated answer, paid for once: from the cache when this exact request
         was answered before, or from the same request already under way in this run."""
         cache = self.cache if self.model.cacheable else None
@@ -79,7 +115,7 @@ class Extractor:
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self._in_flight[key] = future
         try:
-            outcome = await self.model.answer(article, self.prompt, grounder.contains)
+            outcome = await self.model.answer(article, prompt, grounder.contains)
             future.set_result(outcome)
         except asyncio.CancelledError:  # waiting copies must not hang on a cancelled first one
             future.cancel()

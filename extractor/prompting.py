@@ -28,9 +28,14 @@ class Prompt:
     sha256: str
     system: str
     user: Template
+    # Set for the chunks of a long article: its headline, given as context with every chunk.
+    excerpt_of: str | None = None
 
     def messages(self, article: Article) -> list[dict[str, str]]:
-        published = f" (published {article.published.isoformat()})" if article.published else ""
+        about = [f"published {article.published.isoformat()}"] if article.published else []
+        if self.excerpt_of is not None:
+            about.append(f"an excerpt of a longer article headlined: {self.excerpt_of}")
+        published = f" ({'; '.join(about)})" if about else ""
         user = self.user.substitute(published_line=published, article=article.body.strip())
         return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
 

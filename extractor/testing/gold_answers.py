@@ -108,4 +108,7 @@ class GoldAnswers:
     def __call__(self, body: dict[str, Any]) -> Reply:
         users = [m.get("content") for m in body.get("messages") or [] if m.get("role") == "user"]
         text = users[-1] if users and isinstance(users[-1], str) else ""
-        return Reply.answer(self.arguments(text))
+        # The article's text follows the first blank line ("Article (published ...):"
+        # comes before it, with a chunk's context): quotes are looked up there only.
+        _header, blank, article = text.partition("\n\n")
+        return Reply.answer(self.arguments(article if blank else text))

@@ -1,0 +1,240 @@
+"""Long articles in chunks, and extraction passes, against the fake server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import instructor
+import pytest
+from extractor.schemas import ArticleResult
+
+from extractor.backends import Endpoint
+from extractor.cache import AnswerCache
+from extractor.chunking import (
+    ChunkSettings,
+    estimate_tokens,
+    plan_chunks,
+    sentence_spans,
+    split,
+)
+from extractor.model_client import GenerationSettings, ModelClient
+from extractor.pipeline import Extractor
+from extractor.prompting import load_prompt
+from extractor.reader import Article, parse_article
+from extractor.testing import FakeOpenAI, Reply
+from extractor.testing.gold_answers import GoldAnswers
+
+REPO = Path(__file__).resolve().parent.parent
+ARTICLES = sorted((REPO / "corpus" / "dev" / "articles").glob("*.txt")) + sorted((REPO / "seeds").glob("*.txt"))
+GOLD = (REPO / "corpus" / "dev" / "gold", REPO / "tests" / "analysis" / "gold")
+
+
+def _article(text: str, name: str = "long") -> Article:
+    return parse_article(text.encode("utf-8"), path=f"{name}.txt", article_id=name)
+
+
+def _extract(
+    server: FakeOpenAI,
+    article: Article,
+    *,
+    chunking: ChunkSettings | None = None,
+    passes: int = 1,
+    cache: AnswerCache | None = None,
+) -> ArticleResult:
+    endpoint = Endpoint("openai", server.base_url, "test-dummy-key", "fake-model", instructor.Mode.TOOLS)
+
+    async def go() -> ArticleResult:
+        client = ModelClient(endpoint, GenerationSettings(max_tokens=512, timeout=10), max_in_flight=4)
+        try:
+            extractor = Extractor(client, load_prompt(), cache=cache, chunking=chunking, passes=passes)
+            return await extractor.extract(article)
+        finally:
+            await client.aclose()
+
+    return asyncio.run(go())
+
+
+@pytest.fixture
+def gold_server() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI(responder=GoldAnswers.from_folders(*GOLD)) as fake:
+        yield fake
+
+
+# --- sentence boundaries and chunk plans ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            "Talks began. They ended on 16.2 terms! Good? Yes",
+            ["Talks began. ", "They ended on 16.2 terms! ", "Good? ", "Yes"],
+        ),
+        ("گفتگو آغاز شد. توافق امضا شد؟ بله", ["گفتگو آغاز شد. ", "توافق امضا شد؟ ", "بله"]),
+        ("بدأت المحادثات؛ ووقعت الاتفاقية؟ نعم", ["بدأت المحادثات؛ ", "ووقعت الاتفاقية؟ ", "نعم"]),
+        ("مذاکرات شروع ہوئے۔ معاہدہ ہوا۔", ["مذاکرات شروع ہوئے۔ ", "معاہدہ ہوا۔"]),
+        ("会谈开始。双方签署协议！是吗？是", ["会谈开始。", "双方签署协议！", "是吗？", "是"]),
+        ("Les pourparlers\n\nont repris à Paris.", ["Les pourparlers\n\n", "ont repris à Paris."]),
+    ],
+)
+def test_sentences_end_at_the_punctuation_of_every_script(text: str, sentences: list[str]) -> None:
+    assert [text[s:e] for s, e in sentence_spans(text)] == sentences
+
+
+def _corpus_text() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in ARTICLES)
+
+
+def test_chunks_cover_the_text_under_the_budget_and_overlap_by_whole_sentences() -> None:
+    text = _corpus_text()
+    settings = ChunkSettings(max_tokens=400, overlap=2)
+    chunks = list(plan_chunks(text, 0, settings))
+    starts = {s for s, _ in sentence_spans(text)}
+    ends = {e for _, e in sentence_spans(text)}
+    assert len(chunks) > 10
+    assert chunks[0].start == 0 and chunks[-1].end == len(text)
+    for chunk in chunks:
+        assert chunk.start in starts and chunk.end in ends
+        assert estimate_tokens(text[chunk.start : chunk.end]) <= settings.max_tokens + 2  # +1 per rounded count
+    for before, after in zip(chunks, chunks[1:], strict=False):
+        assert before.start < after.start < before.end <= after.end  # overlapping, moving forward
+        overlap = [s for s, e in sentence_spans(text, after.start, before.end)]
+        assert 1 <= len(overlap) <= 2
+
+
+def test_a_sentence_longer_than_the_budget_is_cut_at_spaces() -> None:
+    text = "word " * 2000 + "end."
+    chunks = list(plan_chunks(text, 0, ChunkSettings(max_tokens=100, overlap=0)))
+    assert len(chunks) > 10
+    assert "".join(text[c.start : c.end] for c in chunks) == text
+    assert all(estimate_tokens(text[c.start : c.end]) <= 110 for c in chunks)
+
+
+def test_an_edit_in_the_middle_moves_few_chunk_boundaries() -> None:
+    text = _corpus_text()
+    settings = ChunkSettings(max_tokens=400)
+    before = [text[c.start : c.end] for c in plan_chunks(text, 0, settings)]
+    middle = text.index("\n", len(text) // 2)
+    edited = text[:middle] + " An inserted sentence about nothing at all." + text[middle:]
+    after = [edited[c.start : c.end] for c in plan_chunks(edited, 0, settings)]
+    changed = set(after) - set(before)
+    assert 1 <= len(changed) <= 2, f"{len(changed)} of {len(after)} chunks changed"
+
+
+def test_a_short_article_is_not_split() -> None:
+    article = _article(ARTICLES[0].read_text(encoding="utf-8"))
+    assert split(article, ChunkSettings()) is None
+    assert split(article, None) is None
+
+
+# --- end to end against the fake server -----------------------------------------------
+
+
+def _long_article(target: int = 300_000) -> tuple[str, list[str]]:
+    """The corpus and seed articles concatenated, each repeated in a row to reach `target` characters.
+
+    Repeated in a row, not interleaved: a chunk's language decides how its numbers
+    read ('7,5' is 7.5 in Arabic, 75 in English), as an article's does, so every
+    article needs chunks of its own language, as a real long article has.
+    """
+    texts = [p.read_text(encoding="utf-8") for p in ARTICLES]
+    copies = -(-target // sum(len(text) + 2 for text in texts))
+    parts = [text.strip() for text in texts for _ in range(copies)]
+    return "\n\n".join(parts), texts
+
+
+def _quotes_by_type(result: ArticleResult) -> set[tuple[str, str]]:
+    return {(event.type, e.quote) for event in result.events for e in event.evidence if e.match is not None}
+
+
+def test_a_300_kb_article_is_read_in_chunks_with_every_event_found_and_exact_offsets(
+    gold_server: FakeOpenAI, tmp_path: Path
+) -> None:
+    long_text, texts = _long_article()
+    assert len(long_text) >= 300_000
+    article = _article(" date 2025-04-15\n" + long_text)
+    settings = ChunkSettings(max_tokens=1500)
+    cache = AnswerCache(tmp_path / "answers.sqlite")
+    result = _extract(gold_server, article, chunking=settings, cache=cache)
+    cache.close()
+
+    assert result.status == "ok", result.error
+    requests = len(gold_server.chat_requests)
+    chunks = list(plan_chunks(article.text, article.body_start, settings))
+    distinct = {article.text[c.start : c.end] for c in chunks}  # a repeated chunk is asked once
+    assert len(chunks) > 100 and requests == len(distinct) == result.usage.requests
+    # Every offset is exact for the file as read.
+    for event in result.events:
+        for evidence in event.evidence:
+            if evidence.match == "exact":
+                assert article.text[evidence.start : evidence.end] == evidence.quote
+    # Every event found in an article read whole is found in the long article read in chunks.
+    found = _quotes_by_type(result)
+    for index, text in enumerate(texts):
+        whole = _extract(gold_server, _article(text, f"a{index}"))
+        missing = [
+            event.summary_en
+            for event in whole.events
+            if not any((event.type, e.quote) in found for e in event.evidence if e.match is not None)
+        ]
+        assert not missing, f"{ARTICLES[index].name}: {missing}"
+    # Every chunk had the headline and the publication date as context.
+    first_line = long_text.split("\n", 1)[0].strip()
+    for body in gold_server.chat_requests[:requests]:
+        user = [m["content"] for m in body["messages"] if m["role"] == "user"][-1]
+        header = user.split("\n\n", 1)[0]
+        assert "published 2025-04-15" in header and first_line[:40] in header
+    # The overlap repeats events; in-article dedup merges them.
+    assert any("duplicate" in warning for warning in result.warnings)
+
+
+def test_a_changed_long_article_re_asks_only_the_changed_chunks(gold_server: FakeOpenAI, tmp_path: Path) -> None:
+    long_text, _ = _long_article(60_000)
+    cache = AnswerCache(tmp_path / "answers.sqlite")
+    settings = ChunkSettings(max_tokens=1500)
+    first = _extract(gold_server, _article(long_text), chunking=settings, cache=cache)
+    asked = len(gold_server.chat_requests)
+    middle = long_text.index("\n", len(long_text) // 2)
+    edited = long_text[:middle] + " A sentence added later." + long_text[middle:]
+    second = _extract(gold_server, _article(edited), chunking=settings, cache=cache)
+    again = len(gold_server.chat_requests) - asked
+    cache.close()
+    assert first.status == second.status == "ok"
+    assert asked > 10 and 1 <= again <= 2, f"{again} of {asked} chunks asked again"
+    assert not second.cached and second.usage.requests == again
+
+
+def test_passes_union_the_events_of_every_round_and_count_every_request(tmp_path: Path) -> None:
+    text = (
+        "China and Pakistan held their seventh strategic dialogue in Beijing on 4 January 2026. "
+        "Pakistan's foreign minister visited China from 3 to 5 January."
+    )
+    dialogue: dict[str, Any] = {
+        "type": "strategic_dialogue",
+        "status": "occurred",
+        "summary_en": "The seventh strategic dialogue.",
+        "parties": ["CHN", "PAK"],
+        "round": 7,
+        "evidence": ["China and Pakistan held their seventh strategic dialogue in Beijing"],
+    }
+    visit: dict[str, Any] = {
+        "type": "visit",
+        "status": "occurred",
+        "summary_en": "Pakistan's foreign minister visited China.",
+        "parties": ["CHN", "PAK"],
+        "visitor": {"name_en": "Ishaq Dar", "country_iso3": "PAK"},
+        "host_country_iso3": "CHN",
+        "evidence": ["Pakistan's foreign minister visited China from 3 to 5 January"],
+    }
+    with FakeOpenAI() as server:
+        # Pass 1 finds the dialogue; pass 2 finds the visit it missed and repeats the dialogue.
+        server.script(Reply.answer({"events": [dialogue]}), Reply.answer({"events": [visit, dialogue]}))
+        result = _extract(server, _article(text, "passes"), passes=2)
+        second_prompt = server.chat_requests[1]["messages"][0]["content"]
+    assert result.status == "ok"
+    assert sorted(event.type for event in result.events) == ["strategic_dialogue", "visit"]
+    assert result.usage.requests == 2 and result.usage.prompt_tokens == 200
+    assert "strategic_dialogue: The seventh strategic dialogue." in second_prompt
