@@ -50,6 +50,9 @@ ORDINAL_REACH = 40
 MONEY_REACH = 120
 # How close (folded characters) a country must follow a destination marker ("to", "به", "إلى").
 MARKER_GAP = 2
+# How far (folded characters) the one country of a visit may stand from its trigger: "visit to X",
+# "arrived in X", "به X سفر کرد", "抵达X".
+VISIT_OBJECT_GAP = 8
 
 
 @dataclass
@@ -326,10 +329,13 @@ def _investments(ctx: _ArticleContext, sent: _Sentence, hits: list[Hit], lexicon
     drafts = []
     for mention in money:
         fstart, fend = sent.to_folded(mention.start), sent.to_folded(mention.end - 1) + 1
-        nearest = min(hits, key=lambda h: max(h.start - fend, fstart - h.end, 0))
-        if max(nearest.start - fend, fstart - nearest.end, 0) > MONEY_REACH:
+        reach = [(max(h.start - fend, fstart - h.end, 0), h) for h in hits]
+        reach = [(gap, h) for gap, h in reach if gap <= MONEY_REACH]
+        if not reach:
             continue
-        kind = nearest.category
+        # A specific trigger (loan, aid, investment) within reach beats a generic one ("worth").
+        specific = [(gap, h) for gap, h in reach if h.category != "other"] or reach
+        kind = min(specific, key=lambda pair: pair[0])[1].category
         if kind == "trade_volume" and _cue(lexicon, "target", sent.folded):
             kind = "trade_target"
         planned = kind == "trade_target" or _cue(lexicon, "planned", sent.folded)
@@ -358,8 +364,10 @@ def _visits(ctx: _ArticleContext, sent: _Sentence, hits: list[Hit], lexicon: Lex
     nearest = min(countries, key=lambda c: abs(sent.to_folded(c.start) - hit.start)).iso3
     host = marked or nearest
     others = [c.iso3 for c in countries if c.iso3 != host]
-    if marked is None and not others:
-        return []  # one country and no "to X": a domestic trip, or a visit we cannot place
+    if not others and (marked is None or not _next_to(sent, countries, host, hit)):
+        # One country, not the trigger's own object ("visit to X", "به X سفر"): a domestic
+        # trip ("visited the fair in Paris"), or a visit we cannot place.
+        return []
     visitor_country = others[0] if others else None
     name = visitor_name(lexicon, sent.sentence.text, sent.folded, sent.origin, hit.start)
     when = _date_near(ctx, sent, hit.start)
@@ -378,6 +386,16 @@ def _visits(ctx: _ArticleContext, sent: _Sentence, hits: list[Hit], lexicon: Lex
     return [_Draft("visit", fields, [sent.index], host)]
 
 
+def _next_to(sent: _Sentence, countries: list[CountryMention], code: str, hit: Hit) -> bool:
+    """Whether a mention of `code` stands right next to the trigger (VISIT_OBJECT_GAP)."""
+    for country in countries:
+        if country.iso3 == code:
+            start, end = sent.to_folded(country.start), sent.to_folded(country.end - 1) + 1
+            if -VISIT_OBJECT_GAP <= start - hit.end <= VISIT_OBJECT_GAP or 0 <= hit.start - end <= VISIT_OBJECT_GAP:
+                return True
+    return False
+
+
 def _after_marker(lexicon: Lexicon, sent: _Sentence, countries: list[CountryMention], hit: Hit) -> str | None:
     """The country nearest the trigger right after a destination marker ("to China", "به چین",
     "إلى الصين", "访问沙特"), or after a glued one ("للدوحة")."""
@@ -390,7 +408,9 @@ def _after_marker(lexicon: Lexicon, sent: _Sentence, countries: list[CountryMent
         word_start = start
         while word_start > 0 and sent.folded[word_start - 1].isalpha():
             word_start -= 1
-        if any(0 <= start - end <= MARKER_GAP for end in ends) or sent.folded[word_start:start] in glued:
+        mention = sent.folded[start : sent.to_folded(country.end - 1) + 1]
+        glued_here = sent.folded[word_start:start] in glued or any(mention.startswith(p) and len(p) > 1 for p in glued)
+        if any(0 <= start - end <= MARKER_GAP for end in ends) or glued_here:
             marked.append((abs(start - hit.start), country.iso3))
     return min(marked)[1] if marked else None
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# A terminator run (with closing quotes/brackets after it), or a line break.
-_END = re.compile(r"[.!?۔؟؛。！？]+[\"'»”’)\]]*|\n")
+# A terminator run (with the closing quotes/brackets after it, French-spaced or not), or a line break.
+_END = re.compile(r"[.!?۔؟؛。！？]+(?:[ \u00a0\u202f]?[\"'»”’)\]」』])*|\n")
 _SPACE = " \t\r\n\u00a0\u200c\u200f\u200e\ufeff"
 
 
