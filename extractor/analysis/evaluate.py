@@ -121,20 +121,24 @@ class EvalError:
 class Evaluation:
     micro: Counts = field(default_factory=Counts)
     per_type: dict[str, Counts] = field(default_factory=dict)
+    # By the article's language as the result line states it ("?" when unknown).
+    per_language: dict[str, Counts] = field(default_factory=dict)
     attributes: dict[str, AttributeCount] = field(default_factory=dict)
     grounding: Grounding = field(default_factory=Grounding)
     errors: list[EvalError] = field(default_factory=list)
     unscored_articles: list[str] = field(default_factory=list)
 
-    def count(self, event_type: str, kind: str) -> None:
+    def count(self, event_type: str, kind: str, language: str | None = None) -> None:
         per_type = self.per_type.setdefault(event_type, Counts())
-        for counts in (self.micro, per_type):
+        per_language = self.per_language.setdefault(language or "?", Counts())
+        for counts in (self.micro, per_type, per_language):
             setattr(counts, kind, getattr(counts, kind) + 1)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "micro": self.micro.as_dict(),
             "per_type": {name: c.as_dict() for name, c in sorted(self.per_type.items())},
+            "per_language": {name: c.as_dict() for name, c in sorted(self.per_language.items())},
             "attributes": {
                 name: self.attributes[name].as_dict() for name in scored_attributes() if name in self.attributes
             },
@@ -174,7 +178,8 @@ def evaluate(gold: GoldEvents, results: Mapping[str, ArticleResult]) -> Evaluati
     for article_id in sorted(gold):
         result = results.get(article_id)
         predicted = result.events if result is not None and result.status == "ok" else []
-        _score_article(evaluation, article_id, gold[article_id], predicted, _why_nothing(result))
+        language = result.source.language if result is not None else None
+        _score_article(evaluation, article_id, gold[article_id], predicted, _why_nothing(result), language)
     evaluation.unscored_articles = sorted(set(results) - set(gold))
     evaluation.grounding = grounding(results.values())
     return evaluation
@@ -195,6 +200,7 @@ def _score_article(
     gold_events: list[dict[str, Any]],
     predicted: list[Any],
     why: str,
+    language: str | None = None,
 ) -> None:
     gold_keys = [key_of_gold(g) for g in gold_events]
     pred_dumps = [event.model_dump(mode="json") for event in predicted]
@@ -211,15 +217,15 @@ def _score_article(
     matched_gold = {j for _, j in pairs}
     for i, j in pairs:
         if _required(gold_events[j]):
-            evaluation.count(gold_events[j]["type"], "tp")
+            evaluation.count(gold_events[j]["type"], "tp", language)
         _score_attributes(evaluation, pred_dumps[i], gold_events[j])
     for j, gold_event in enumerate(gold_events):
         if j not in matched_gold and _required(gold_event):
-            evaluation.count(gold_event["type"], "fn")
+            evaluation.count(gold_event["type"], "fn", language)
             evaluation.errors.append(EvalError(article_id, "miss", gold_event["type"], describe_gold(gold_event) + why))
     for i, dump in enumerate(pred_dumps):
         if i not in matched_pred:
-            evaluation.count(dump["type"], "fp")
+            evaluation.count(dump["type"], "fp", language)
             evaluation.errors.append(EvalError(article_id, "false_alarm", dump["type"], describe_event(i, dump)))
 
 
@@ -289,6 +295,10 @@ def format_text(evaluation: Evaluation) -> str:
     lines = [f"{'type':<20} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}"]
     rows = sorted(evaluation.per_type.items()) + [("micro", evaluation.micro)]
     for name, c in rows:
+        lines.append(f"{name:<20} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f} {c.tp:4d} {c.fp:4d} {c.fn:4d}")
+    lines.append("")
+    lines.append(f"{'language':<20} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
+    for name, c in sorted(evaluation.per_language.items()):
         lines.append(f"{name:<20} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f} {c.tp:4d} {c.fp:4d} {c.fn:4d}")
     lines.append("")
     lines.append("attribute accuracy on matched events:")

@@ -52,7 +52,7 @@ MONEY_REACH = 120
 MARKER_GAP = 2
 # How far (folded characters) the one country of a visit may stand from its trigger: "visit to X",
 # "arrived in X", "به X سفر کرد", "抵达X".
-VISIT_OBJECT_GAP = 8
+VISIT_OBJECT_GAP = 14
 
 
 @dataclass
@@ -209,6 +209,13 @@ def _parties(ctx: _ArticleContext, sent: _Sentence) -> list[str]:
     return list(dict.fromkeys(code for i in near for code in ctx.codes(i)))
 
 
+def _nearby_codes(ctx: _ArticleContext, index: int) -> list[str]:
+    """Countries of the sentences around `index` (two before, one after), nearest first: a
+    figure often follows the sentence that names who gives it to whom."""
+    order = [index - 1, index + 1, index - 2]
+    return list(dict.fromkeys(c for i in order if 0 <= i < len(ctx.sentences) for c in ctx.codes(i)))
+
+
 @cache
 def country_name(code: str) -> str:
     country = pycountry.countries.get(alpha_3=code)
@@ -323,7 +330,7 @@ def _investments(ctx: _ArticleContext, sent: _Sentence, hits: list[Hit], lexicon
     money = [m for m in ctx.money(sent.index) if m.currency and m.amount > 0]
     if not money:
         return []
-    parties = ctx.codes(sent.index) or (ctx.codes(sent.index - 1) if sent.index else [])
+    parties = ctx.codes(sent.index) or _nearby_codes(ctx, sent.index)
     if not parties:
         return []  # no state in sight: company or personal money
     drafts = []
@@ -457,6 +464,10 @@ def _same(a: _Draft, b: _Draft) -> bool:
         return False
     overlap = bool(a.parties & b.parties) or not a.parties or not b.parties
     if a.type == "strategic_dialogue":
+        # Rounds with different dates are different meetings, even of two mechanisms both "first".
+        dated = a.fields.get("date_start") and b.fields.get("date_start")
+        if dated and a.fields["date_start"] != b.fields["date_start"]:
+            return False
         return (a.key == b.key or a.key is None or b.key is None) and overlap
     if a.type == "investment":
         return bool(a.key == b.key)
