@@ -82,6 +82,7 @@ class Batch:
         self.prices: Prices = load_prices(os.fspath(prices) if prices else None)
         self.engine = get_engine(self.options.engine)
         self.backend = get_backend(self.options.backend_name)
+        self.backend.check(self.options.backend_options)
         if self.options.cache_path:
             AnswerCache(self.options.cache_path).close()  # a bad cache path fails now, not per article
         # 2. Then the files this run writes: locked, or created beside their targets.

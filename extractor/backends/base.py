@@ -95,6 +95,9 @@ class Backend(abc.ABC):
     def endpoint(self, options: BackendOptions) -> AbstractContextManager[Endpoint]:
         """Yield a ready endpoint; raise `UserError` when it cannot be had."""
 
+    def check(self, options: BackendOptions) -> None:  # noqa: B027 (optional hook, not abstract)
+        """Refuse options this backend cannot use, before anything is opened or written."""
+
 
 def parse_mode(value: str | None, default: instructor.Mode) -> instructor.Mode:
     from extractor.errors import UserError

@@ -71,12 +71,15 @@ def rules_endpoint() -> Endpoint:
 
 @register("rules")
 class RulesBackend(Backend):
-    @contextmanager
-    def endpoint(self, options: BackendOptions) -> Iterator[Endpoint]:
+    def check(self, options: BackendOptions) -> None:
         for flag, value in (("--base-url", options.base_url), ("--model", options.model), ("--mode", options.mode)):
             if value:
                 raise UserError(
                     f"{flag} is for a model backend; add --backend openai (or --backend local), "
                     "or drop it to use the rules coder"
                 )
+
+    @contextmanager
+    def endpoint(self, options: BackendOptions) -> Iterator[Endpoint]:
+        self.check(options)
         yield rules_endpoint()
