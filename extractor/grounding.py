@@ -7,6 +7,7 @@ silently kept; `keep_ungrounded` keeps it, marked `grounded: false`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel
@@ -51,7 +52,7 @@ class Grounder:
         # the text's words, and text[start:end] == quote holds for every match kind.
         return Evidence(quote=self._text[start:end], start=start, end=end, match=found.match)
 
-    def ground(self, answer_events: list[BaseModel], *, keep_ungrounded: bool = False) -> Grounded:
+    def ground(self, answer_events: Sequence[BaseModel], *, keep_ungrounded: bool = False) -> Grounded:
         events: list[BaseModel] = []
         rejected: list[RejectedEvent] = []
         for answer in answer_events:
@@ -63,6 +64,6 @@ class Grounder:
                 rejected.append(RejectedEvent(reason=reason, event=answer.model_dump(mode="json")))
                 continue
             # Quotes that were not found stay visible, without offsets, next to found ones.
-            stored = EVENT_TYPES[fields["type"]](**fields, evidence=evidence, grounded=grounded)
+            stored = EVENT_TYPES[fields["type"]].model_validate({**fields, "evidence": evidence, "grounded": grounded})
             events.append(stored)
         return Grounded(events, rejected)

@@ -19,7 +19,7 @@ _CALLERS = ("instructor.v2.validation.async_validators", "instructor.v2.core.pat
 
 def remember_async_validator_checks() -> None:
     for name in _CALLERS:
-        module = importlib.import_module(name)
+        module: Any = importlib.import_module(name)  # patched below: attributes unknown to mypy
         check = getattr(module, "reject_async_validators", None)
         if check is not None and not getattr(check, "remembers", False):
             module.reject_async_validators = _remembering(check)

@@ -19,7 +19,7 @@ import email.utils
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import instructor
 import openai
@@ -162,7 +162,7 @@ class ModelClient:
             timeout=self.settings.timeout,
         )
         completions = self._raw.chat.completions
-        completions.create = self._metered(completions.create)  # type: ignore[method-assign]
+        completions.create = self._metered(completions.create)  # type: ignore[method-assign, assignment]
         self._client = instructor.from_openai(self._raw, mode=endpoint.mode)
 
     async def aclose(self) -> None:
@@ -221,7 +221,9 @@ class ModelClient:
         if completion is None:
             return None
         try:
-            parsed = _RESPONSE_MODEL.from_response(completion, mode=self.endpoint.mode)
+            # openai_schema's annotation says it returns its argument's type; it is an OpenAISchema subclass.
+            parser = cast("type[instructor.OpenAISchema]", _RESPONSE_MODEL)
+            parsed = parser.from_response(completion, mode=self.endpoint.mode)
         except (ValidationError, ValueError, TypeError, AttributeError):
             return None
         return ArticleEvents.model_validate(parsed.model_dump())

@@ -143,7 +143,7 @@ class Extractor:
             answer_key=key,
             usage=outcome.usage,
             cached=outcome.cached,
-            **fields,  # type: ignore[arg-type]
+            **fields,
         )
 
     def _unreadable(self, item: Unreadable) -> ArticleResult:

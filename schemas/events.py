@@ -271,7 +271,8 @@ class Evidence(BaseModel):
     @model_validator(mode="after")
     def _span_is_consistent(self) -> Evidence:
         located = self.start is not None and self.end is not None
-        if located != (self.match is not None) or (located and self.end < self.start):
+        backwards = self.start is not None and self.end is not None and self.end < self.start
+        if located != (self.match is not None) or backwards:
             raise ValueError("evidence needs start <= end and a match kind, or none of the three")
         return self
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from extractor.schemas.events import Event
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION: Final = "1"
 
 
 class Source(BaseModel):
@@ -63,7 +63,7 @@ class ArticleResult(BaseModel):
     source: Source
     status: Literal["ok", "failed"]
     error: ErrorInfo | None = None
-    events: list[Event] = Field(default_factory=list)  # type: ignore[valid-type]
+    events: list[Event] = Field(default_factory=list)
     rejected: list[RejectedEvent] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list, description="What went wrong without failing the article")
     model: ModelInfo | None = None

@@ -203,7 +203,7 @@ def event_rows(results: Iterable[ArticleResult]) -> Iterator[dict[str, Any]]:
 
 def _fields_of(event: BaseModel) -> type[EventFields]:
     """The `*Fields` class an event model derives from."""
-    return next(c for c in type(event).__mro__ if c in _events.EVENT_FIELDS or c is EventFields)  # type: ignore[return-value]
+    return next(c for c in type(event).__mro__ if c in _events.EVENT_FIELDS or c is EventFields)
 
 
 def _join(values: list[str] | None, sep: str = _PHRASE_SEP) -> str | None:

@@ -300,7 +300,7 @@ def party_tokens(parties: frozenset[str], probe: bool) -> list[tuple[str, ...]]:
         return [("none",)]
     if len(ordered) == 1:
         return [("one", ordered[0]), ("member", ordered[0])] if probe else [("one", ordered[0])]
-    tokens = [("pair", a, b) for a, b in itertools.combinations(ordered, 2)]
+    tokens: list[tuple[str, ...]] = [("pair", a, b) for a, b in itertools.combinations(ordered, 2)]
     if len(ordered) == 2:
         tokens += [("one", a) for a in ordered] if probe else [("member", a) for a in ordered]
     return tokens
@@ -398,7 +398,7 @@ def _vote(name: str, members: list[SourceEvent]) -> tuple[Any, list[dict[str, An
     votes: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
     for member in members:
-        value = member.fields.get(name)
+        value: Any = member.fields.get(name)
         if _is_unknown(value):
             continue
         key = _vote_key(name, value)

@@ -273,7 +273,7 @@ def _article_text(n: int, result: ArticleResult, roots: Sequence[str]) -> tuple[
         Span(ev.start, ev.end, f"ev-{n}-{i}", f"q-{n}-{i}-{k}")
         for i, event in enumerate(result.events)
         for k, ev in enumerate(event.evidence)
-        if _locatable(source.text, ev)
+        if ev.start is not None and ev.end is not None and _locatable(source.text, ev)
     ]
     text_html = f'<h3>Article text</h3><div class="article-text"{attrs}>{highlight(source.text, spans)}</div>'
     return text_html, {span.quote_id for span in spans}

@@ -89,6 +89,10 @@ def offset_problems(result: ArticleResult, roots: list[str] | None, missing: dic
         for j, evidence in enumerate(event.evidence):
             if evidence.match == "exact" and text[evidence.start : evidence.end] != evidence.quote:
                 problems.append(f"events.{i}.evidence.{j}: text[{evidence.start}:{evidence.end}] is not the quote")
-            elif evidence.match is not None and not 0 <= evidence.start <= evidence.end <= len(text):
+            elif evidence.match is not None and not (
+                evidence.start is not None
+                and evidence.end is not None
+                and 0 <= evidence.start <= evidence.end <= len(text)
+            ):
                 problems.append(f"events.{i}.evidence.{j}: offsets outside the article")
     return problems

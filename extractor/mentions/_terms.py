@@ -9,7 +9,7 @@ so tables stay readable and always agree with the folding of the text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, TypeVar
@@ -106,7 +106,7 @@ class PhraseTable(Generic[V]):
         # skipped without building any candidate string.
         self._first_tokens = frozenset(t[0].text for t in tokenized if t)
 
-    def match_at(self, folded: str, tokens: list[Token], index: int) -> tuple[int, V] | None:
+    def match_at(self, folded: str, tokens: Sequence[Token], index: int) -> tuple[int, V] | None:
         """Longest phrase starting at ``tokens[index]``: (tokens used, value)."""
         if tokens[index].text not in self._first_tokens:
             return None
@@ -121,7 +121,7 @@ class PhraseTable(Generic[V]):
                 return used, value
         return None
 
-    def scan(self, folded: str, tokens: list[Token]) -> Iterator[tuple[int, int, V]]:
+    def scan(self, folded: str, tokens: Sequence[Token]) -> Iterator[tuple[int, int, V]]:
         """Non-overlapping longest matches as (first token, end token, value)."""
         index = 0
         while index < len(tokens):

@@ -17,6 +17,7 @@ jobs' does not turn the jobs into dollars).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -167,6 +168,12 @@ class _Entry:
     qualifier: Qualifier | None = None
     currency: Currency | None = None
 
+    @property
+    def number(self) -> Decimal:
+        """The value of a NUM or SCALE entry, which always has one."""
+        assert self.value is not None, f"{self.kind} entry without a value"
+        return self.value
+
 
 @dataclass(frozen=True)
 class _Lexeme:
@@ -261,7 +268,7 @@ def _lex(folded: str, lang: str | None) -> list[_Lexeme]:
     return out
 
 
-def _merge_digit_groups(folded: str, tokens: list[Token], index: int, lang: str | None) -> tuple[int, str]:
+def _merge_digit_groups(folded: str, tokens: Sequence[Token], index: int, lang: str | None) -> tuple[int, str]:
     """French writes '28 000 000': glue 3-digit groups that follow a 1-3 digit head."""
     end = index + 1
     head = tokens[index].text
@@ -321,16 +328,16 @@ def _parse_amount(lexemes: list[_Lexeme], first: int, folded: str) -> _Amount | 
                     break
                 if prev is Kind.SCALE and not entry.word and lexemes[index - 1].entry.bare == N.DUAL:
                     break
-                current, current_word = entry.value, entry.word
+                current, current_word = entry.number, entry.word
                 has_scale = has_scale or entry.scaled
             elif (
                 current is not None
                 and entry.word
                 and current_word
                 and prev in (Kind.NUM, Kind.JOIN, Kind.HUNDRED)
-                and N.places_disjoint(float(current), float(entry.value))
+                and N.places_disjoint(float(current), float(entry.number))
             ):
-                current += entry.value
+                current += entry.number
             else:
                 break
         elif entry.kind is Kind.HUNDRED:
@@ -339,18 +346,18 @@ def _parse_amount(lexemes: list[_Lexeme], first: int, folded: str) -> _Amount | 
             current = (current or Decimal(1)) * 100
             current_word = True
         elif entry.kind is Kind.SCALE:
-            if prev is Kind.SCALE and terms and entry.value > last_scale:
-                terms[-1] *= entry.value
+            if prev is Kind.SCALE and terms and entry.number > last_scale:
+                terms[-1] *= entry.number
             elif current is not None:
-                terms.append(current * entry.value)
+                terms.append(current * entry.number)
                 current = None
             elif entry.bare and prev in (None, Kind.JOIN):
-                terms.append(entry.value * (2 if entry.bare == N.DUAL else 1))
+                terms.append(entry.number * (2 if entry.bare == N.DUAL else 1))
             else:
                 break
             if len(terms) >= 2 and terms[-1] >= terms[-2]:
                 break
-            last_scale = entry.value
+            last_scale = entry.number
             has_scale = True
         elif entry.kind is Kind.JOIN:
             if prev not in (Kind.NUM, Kind.SCALE, Kind.HUNDRED):

@@ -59,7 +59,7 @@ def _name_after(language: str, after: str) -> str | None:
         name = match.group(1)
         return name[:2] if name[2:] and name[2] in _CJK_STOP else name
     if language == "ar":
-        words = []
+        words: list[str] = []
         for match in _ARABIC_WORD.finditer(after):
             word = match.group(1)
             if not words and word.startswith("ال"):

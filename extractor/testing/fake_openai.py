@@ -234,7 +234,9 @@ def _schema_in_prompt(messages: list[Any]) -> Mapping[str, Any] | None:
     """JSON / MD_JSON modes embed the schema in the system prompt after 'json_schema:'."""
     for message in messages:
         content = message.get("content") if isinstance(message, Mapping) else None
-        marker = content.find("json_schema:") if isinstance(content, str) else -1
+        if not isinstance(content, str):
+            continue
+        marker = content.find("json_schema:")
         start = content.find("{", marker) if marker >= 0 else -1
         if start >= 0:
             try:
