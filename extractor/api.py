@@ -130,7 +130,7 @@ def aextract_batch(
 def load_results(results: Results) -> dict[str, ArticleResult]:
     """Results by article id (a file's newest line per article winning)."""
     if isinstance(results, str | os.PathLike):
-        return results_by_article(results)
+        return results_by_article(Path(results))
     if isinstance(results, Mapping):
         return dict(results)
     return {result.article_id: result for result in results}
@@ -138,7 +138,7 @@ def load_results(results: Results) -> dict[str, ArticleResult]:
 
 def evaluate(results: Results, gold: PathLike | Mapping[str, list[dict[str, Any]]]) -> Evaluation:
     """Precision, recall and F1 against gold events (a folder of <article_id>.json files)."""
-    gold_events = load_gold(gold) if isinstance(gold, str | os.PathLike) else dict(gold)
+    gold_events = load_gold(Path(gold)) if isinstance(gold, str | os.PathLike) else dict(gold)
     return _evaluate(gold_events, load_results(results))
 
 
@@ -167,5 +167,5 @@ def report(results: Results, *, title: str = "Events", articles_root: Sequence[P
 
 def export(results: Results, path: PathLike) -> int:
     """One flat row per event, to a .csv or .parquet file (by suffix); returns the row count."""
-    output_format(path)
-    return write_table(event_rows(load_results(results).values()), path)
+    output_format(Path(path))
+    return write_table(event_rows(load_results(results).values()), Path(path))

@@ -154,7 +154,7 @@ class Batch:
         iterator = iter(self.engine.results(self.inputs, config, **kwargs))
         done = object()
         while (result := await asyncio.to_thread(next, iterator, done)) is not done:
-            yield result  # type: ignore[misc]
+            yield result
 
     def run(self) -> dict[str, Any]:
         """Run to the end without looking at each result; returns the summary."""

@@ -138,15 +138,15 @@ def refuse_overlaps(reads: Mapping[str, list[str]], writes: Mapping[str, str | N
         for path in paths:
             if path != "-":
                 seen.append((flag, path, _identity(path)))
-    for flag, path in writes.items():
-        if not path or path == "-":
+    for flag, target in writes.items():
+        if not target or target == "-":
             continue
-        identity = _identity(path)
+        identity = _identity(target)
         for other_flag, other, other_identity in seen:
             if identity == other_identity:
                 what = f"input {other}" if other_flag == "PATH" else f"{other_flag} {other}"
-                raise UserError(f"{flag} {path} is also {what}; write to another file")
-        seen.append((flag, path, identity))
+                raise UserError(f"{flag} {target} is also {what}; write to another file")
+        seen.append((flag, target, identity))
 
 
 def _identity(path: str) -> object:

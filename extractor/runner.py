@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 
 from extractor.article import Article, Unreadable
 from extractor.schemas import ArticleResult
@@ -22,7 +22,7 @@ async def iter_batch(
     *,
     concurrency: int = 4,
     ordered: bool = True,
-) -> AsyncIterator[ArticleResult]:
+) -> AsyncGenerator[ArticleResult, None]:
     """Extract every item and yield one result per item: in input order, or as they finish.
 
     Closing the iterator early cancels the articles still under way."""

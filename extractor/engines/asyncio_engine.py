@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
 
 from extractor.config import RunConfig, open_extractor
 from extractor.engines import SkipCheck, register
@@ -29,7 +29,7 @@ class AsyncioEngine:
             try:
                 while True:
                     try:
-                        yield runner.run(anext(stream))  # type: ignore[arg-type]
+                        yield runner.run(anext(stream))
                     except StopAsyncIteration:
                         return
             finally:
@@ -43,7 +43,7 @@ class AsyncioEngine:
         concurrency: int,
         ordered: bool,
         skip: SkipCheck | None = None,
-    ) -> AsyncIterator[ArticleResult]:
+    ) -> AsyncGenerator[ArticleResult, None]:
         # `concurrency` requests at the endpoint; twice as many articles in the
         # pipeline, so finished answers are processed while new requests wait.
         async with open_extractor(config, max_in_flight=concurrency) as extractor:
