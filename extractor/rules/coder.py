@@ -95,6 +95,7 @@ class _ArticleContext:
         ]
         self._countries: dict[int, list[CountryMention]] = {}
         self._money: dict[int, list[MoneyMention]] = {}
+        self._dates: dict[int, list[DateMention]] = {}
         self._all_dates: list[DateMention] | None = None
 
     def countries(self, index: int) -> list[CountryMention]:
@@ -115,15 +116,20 @@ class _ArticleContext:
         return self._money[index]
 
     def dates(self, index: int) -> list[DateMention]:
-        # Found in the whole body (once, on first use): a date without a year takes it from
-        # elsewhere in the article ("في عام 2026").
-        if self._all_dates is None:
+        """Dates of a sentence. A date without a year ("from 3 to 5 January") takes it from
+        elsewhere in the article ("في عام 2026"): then, and only then, the whole body is read."""
+        if index not in self._dates:
+            s = self.sentences[index].sentence
             article = self.article
-            self._all_dates = find_dates(
-                article.text, article.body_start, lang=self.language, published=article.published
-            )
-        s = self.sentences[index].sentence
-        return [d for d in self._all_dates if s.start <= d.start and d.end <= s.end]
+            found = find_dates(article.text, s.start, s.end, lang=self.language, published=article.published)
+            if any(d.date_start is None for d in found):
+                if self._all_dates is None:
+                    self._all_dates = find_dates(
+                        article.text, article.body_start, lang=self.language, published=article.published
+                    )
+                found = [d for d in self._all_dates if s.start <= d.start and d.end <= s.end]
+            self._dates[index] = found
+        return self._dates[index]
 
     def codes(self, index: int) -> list[str]:
         return list(dict.fromkeys(c.iso3 for c in self.countries(index)))
