@@ -53,7 +53,7 @@ class Mentions:
 
     @cached_property
     def countries(self) -> list[CountryMention]:
-        return find_countries(self._article.text, self._article.body_start)
+        return find_countries(self._article.text, self._article.body_start, lang=self.language)
 
     def to_record(self) -> dict[str, Any]:
         """The JSON-ready record; key set and order are part of the contract."""

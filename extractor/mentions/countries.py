@@ -2,10 +2,19 @@
 
 Names come from CLDR (babel `Locale(lang).territories`) for every country, so
 the table is complete without hand typing; alpha-2 codes are converted with
-pycountry.  A small curated table (`country_aliases`) adds demonyms and
-capitals.  Matching is token based on folded text: whole words for spaced
-scripts, single characters for Chinese (tokens are characters there), with
-Arabic clitics ('و', 'ب', 'ل', 'ال') and nisba endings ('ی', 'ية') peeled off.
+pycountry.  `country_words` adds, for every country, English demonyms and
+capitals (countryinfo) and capitals in all six languages (CLDR time-zone
+cities); a small hand-kept data file (`country_aliases`) adds what no package
+has (French adjectives, short forms, irregular adjectives).  Words from the
+packages that start with a capital letter ('Spanish', 'Malé', 'Victoria')
+match only when capitalized in the text.  A country name always wins over a
+capital or demonym spelled the same ('عمان' is Oman, not Amman).
+
+Matching is token based on folded text: whole words for spaced scripts,
+single characters for Chinese (tokens are characters there), with Arabic
+clitics ('و', 'ب', 'ل', 'ال') and nisba endings ('ی', 'ية') peeled off.  In
+Arabic (or unknown-language) text a nisba adjective also names a country
+whose name ends in -ا or -يا: 'الإسباني' -> إسبانيا, 'الفرنسية' -> فرنسا.
 """
 
 from __future__ import annotations
@@ -25,10 +34,12 @@ from extractor.mentions.country_aliases import (
     ZH_NOT_AFTER_PAIR,
     ZH_PARTNERS,
 )
+from extractor.mentions.country_words import capitals, english_words
 from extractor.mentions.currencies import LANGUAGES
 from extractor.text.fold import Folded, fold
 
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
+_LATIN_LOWER = re.compile(r"[a-zà-ÿ'-]+")
 _PREFIXES = ("و", "ف")  # conjunctions, before prepositions
 _PREPOSITIONS = ("ب", "ل", "ک")
 _SUFFIXES = ("یون", "یین", "یان", "یه", "ها", "ی")  # nisba and plural endings, folded
@@ -45,7 +56,11 @@ class CountryMention:
 @dataclass(frozen=True)
 class _Name:
     iso3: str
-    case_sensitive: bool = False
+    case_sensitive: bool = False  # only in capitals: 'US', 'UAE'
+    capitalized: bool = False  # only with a capital first letter: 'Spanish', 'Malé'
+    # Whether an Arabic-script ending may be peeled off: not from a capital
+    # ('آتن' Athens must not match Urdu 'اتنی', 'so much').
+    endings: bool = True
 
 
 @lru_cache(maxsize=1)
@@ -57,9 +72,14 @@ def _table() -> PhraseTable[_Name]:
             if country is not None:
                 for variant in spacing_variants(name):
                     entries[variant] = _Name(country.alpha_3)
+    for words, endings in ((english_words(), True), (capitals(), False)):
+        for word, iso3 in words.items():
+            for variant in spacing_variants(word):
+                # A country's name wins over a capital or demonym spelled the same.
+                entries.setdefault(variant, _Name(iso3, capitalized=word[:1].isupper(), endings=endings))
     for iso3, aliases in ALIASES.items():
         for alias in aliases:
-            for variant in spacing_variants(alias):
+            for variant in spacing_variants(alias) | _plural(alias):
                 entries[variant] = _Name(iso3, alias in CASE_SENSITIVE)
     for alias, iso3 in EXTRA_CASE_SENSITIVE.items():
         for variant in spacing_variants(alias):
@@ -67,8 +87,18 @@ def _table() -> PhraseTable[_Name]:
     return PhraseTable(entries)
 
 
-def find_countries(text: str, start: int = 0, end: int | None = None) -> list[CountryMention]:
-    """Country mentions in ``text[start:end]``, offsets into ``text``, sorted by start."""
+def _plural(alias: str) -> set[str]:
+    """A lower-case Latin adjective's plural ('britannique' -> 'britanniques')."""
+    if not _LATIN_LOWER.fullmatch(alias) or alias.endswith(("s", "x")):
+        return set()
+    return spacing_variants(alias + "s")
+
+
+def find_countries(text: str, start: int = 0, end: int | None = None, lang: str | None = None) -> list[CountryMention]:
+    """Country mentions in ``text[start:end]``, offsets into ``text``, sorted by start.
+
+    ``lang`` (ISO 639-1), when known, turns off rules of other languages.
+    """
     end = len(text) if end is None else end
     folded = fold(text[start:end])
     tokens = tokenize(folded.text)
@@ -82,7 +112,7 @@ def find_countries(text: str, start: int = 0, end: int | None = None) -> list[Co
             spans.append((tokens[index].start, tokens[index + used - 1].end, name.iso3))
             index += used
             continue
-        peeled = _peel(tokens[index], table)
+        peeled = _peel(tokens[index], table, derive=lang in ("ar", None))
         if peeled is not None:
             spans.append(peeled)
         index += 1
@@ -91,24 +121,35 @@ def find_countries(text: str, start: int = 0, end: int | None = None) -> list[Co
 
 
 def _case_ok(name: _Name, folded: Folded, text: str, offset: int, first: Token, last: Token) -> bool:
-    if not name.case_sensitive:
+    if not (name.case_sensitive or name.capitalized):
         return True
     s, e = folded.span_to_original(first.start, last.end)
     original = text[offset + s : offset + e]
-    return original == original.upper()
+    if name.case_sensitive:
+        return original == original.upper()
+    return original[:1].isupper()
 
 
-def _peel(token: Token, table: PhraseTable[_Name]) -> tuple[int, int, str] | None:
-    """Arabic-script clitics and endings: 'والصين', 'بباكستان', 'للصين', 'چینی', 'الصينية'."""
+def _peel(token: Token, table: PhraseTable[_Name], *, derive: bool) -> tuple[int, int, str] | None:
+    """Arabic-script clitics and endings: 'والصين', 'بباكستان', 'للصين', 'چینی', 'الصينية'.
+
+    With ``derive``, a stem that lost an ending may also name a country in -ا or
+    -یا (folded): Arabic 'الإسباني' -> 'اسبانیا', 'الفرنسية' -> 'فرنسا'.
+    """
     word = token.text
     if not _ARABIC_SCRIPT.match(word) or len(word) < 3:
         return None
     for head, body in _prefix_splits(word):
         for stem in _suffix_stems(body):
-            for candidate in (stem, "ال" + stem, stem[2:] if stem.startswith("ال") else None):
-                if candidate and len(candidate) >= 2 and candidate in table.entries:
+            bare = stem[2:] if stem.startswith("ال") else stem
+            candidates = [stem, "ال" + stem, bare]
+            if derive and stem != body and len(bare) >= 3:
+                candidates += [bare + "ا", bare + "یا"]
+            for candidate in candidates:
+                name = table.entries.get(candidate) if len(candidate) >= 2 else None
+                if name is not None and (name.endings or stem == body):
                     # The span keeps the name and its ending, not the leading clitics.
-                    return token.start + len(head), token.end, table.entries[candidate].iso3
+                    return token.start + len(head), token.end, name.iso3
     return None
 
 

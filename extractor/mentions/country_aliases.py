@@ -1,6 +1,8 @@
-"""Curated country aliases that CLDR does not give: demonyms, adjectives,
-capitals used as metonyms ('Beijing said ...'), short forms and Chinese
-'side' words ('中方', '巴方').  Keep it small: CLDR covers the country names.
+"""Curated country aliases that no package gives: French adjectives, short
+forms, irregular adjectives, capitals that are no CLDR time-zone city, Chinese
+'side' words ('中方', '巴方'). The words live in `data/country_aliases.json`;
+CLDR covers the country names and `country_words` the English demonyms and
+the capitals in every language.
 
 Arabic/Persian/Urdu nisba adjectives ('چینی', 'الصيني', 'الصينية') need no entry:
 `countries` strips those suffixes and the Arabic article before lookup.
@@ -8,142 +10,17 @@ Arabic/Persian/Urdu nisba adjectives ('چینی', 'الصيني', 'الصيني�
 
 from __future__ import annotations
 
-ALIASES: dict[str, tuple[str, ...]] = {
-    "CHN": (
-        "Chinese",
-        "Sino",
-        "PRC",
-        "People's Republic of China",
-        "Beijing",
-        "chinois",
-        "chinoise",
-        "chinois",
-        "chinoises",
-        "Pékin",
-        "sino",
-        "پکن",
-        "جمهوری خلق چین",
-        "بكين",
-        "بيجين",
-        "جمهورية الصين الشعبية",
-        "بیجنگ",
-        "عوامی جمہوریہ چین",
-        "中方",
-        "北京",
-        "中华人民共和国",
-    ),
-    "PAK": (
-        "Pakistani",
-        "Pakistanis",
-        "Islamabad",
-        "pakistanais",
-        "pakistanaise",
-        "pakistanaises",
-        "اسلام آباد",
-        "إسلام آباد",
-        "اسلام اباد",
-        "巴方",
-        "伊斯兰堡",
-        "巴基斯坦伊斯兰共和国",
-    ),
-    "USA": (
-        "American",
-        "Americans",
-        "America",
-        "Washington",
-        "américain",
-        "américaine",
-        "américains",
-        "américaines",
-        "Amérique",
-        "آمریکا",
-        "امریکا",
-        "آمریکایی",
-        "واشنگتن",
-        "أمريكا",
-        "أميركا",
-        "الأمريكي",
-        "الأميركي",
-        "واشنطن",
-        "امریکہ",
-        "امریکی",
-        "美方",
-        "华盛顿",
-    ),
-    "IND": (
-        "Indian",
-        "Indians",
-        "New Delhi",
-        "indien",
-        "indienne",
-        "نئی دہلی",
-        "دهلی نو",
-        "نيودلهي",
-        "印方",
-        "新德里",
-    ),
-    "IRN": (
-        "Iranian",
-        "Iranians",
-        "Tehran",
-        "iranien",
-        "iranienne",
-        "Téhéran",
-        "تهران",
-        "طهران",
-        "伊方",
-        "德黑兰",
-    ),
-    "AFG": ("Afghan", "Afghans", "Kabul", "afghan", "afghane", "Kaboul", "کابل", "كابول", "阿方", "喀布尔"),
-    "RUS": (
-        "Russian",
-        "Russians",
-        "Moscow",
-        "russe",
-        "russes",
-        "Moscou",
-        "مسکو",
-        "موسكو",
-        "ماسکو",
-        "俄方",
-        "莫斯科",
-    ),
-    "SAU": (
-        "Saudi",
-        "Saudis",
-        "Riyadh",
-        "saoudien",
-        "saoudienne",
-        "Riyad",
-        "ریاض",
-        "الرياض",
-        "沙特",
-        "利雅得",
-        # The short names every article uses (CLDR gives only the full ones).
-        "السعودية",
-        "عربستان",
-        "沙乌地阿拉伯",
-    ),
-    "GBR": ("British", "Britain", "London", "britannique", "Londres", "لندن", "英方", "伦敦"),
-    "FRA": ("French", "Paris", "français", "française", "پاریس", "باريس", "法方", "巴黎"),
-    "TUR": (
-        "Turkish",
-        "Turkey",
-        "Ankara",
-        "turc",
-        "turque",
-        "Turquie",
-        "آنکارا",
-        "أنقرة",
-        "土方",
-        "安卡拉",
-        "ترکی",
-        "ترکیہ",
-    ),
-    "JPN": ("Japanese", "Tokyo", "japonais", "japonaise", "توکیو", "طوكيو", "日方", "东京"),
-    "ARE": ("Emirati", "UAE", "Abu Dhabi", "émirati", "ابوظبی", "أبوظبي", "阿联酋", "الإمارات", "امارات"),
-    "QAT": ("Qatari", "Doha", "qatari", "qatarie", "دوحه", "الدوحة", "卡塔尔", "多哈"),
-}
+import json
+from importlib import resources
+
+
+def _load() -> dict[str, tuple[str, ...]]:
+    data = json.loads(resources.files("extractor.mentions").joinpath("data/country_aliases.json").read_text("utf-8"))
+    return {iso3: tuple(words) for iso3, words in data["aliases"].items()}
+
+
+# The hand-kept words, as data (data/country_aliases.json says what belongs there).
+ALIASES: dict[str, tuple[str, ...]] = _load()
 
 # Aliases that are ordinary words in lower case ('us', 'sino'): only in capitals.
 CASE_SENSITIVE = frozenset({"PRC", "UAE", "US", "U.S.", "UK"})
