@@ -3,21 +3,17 @@
 Two retry loops, kept apart on purpose:
 - instructor re-asks the model when its answer fails the schema (bounded by
   `max_reasks`), feeding the validation errors back;
-- tenacity re-sends one HTTP request when the transport fails (429, 5xx,
-  timeouts, dropped connections), honouring Retry-After, bounded in attempts
-  and in total time.
+- the HTTP transport (extractor/transport.py) re-sends one request when the
+  transport fails (429, 5xx, timeouts, dropped connections), honouring
+  Retry-After, within the article's time budget.
 
-Every HTTP attempt is metered, including failed ones and re-asks, because
-re-asks multiply cost silently otherwise.
+Every HTTP attempt is metered by that transport, including failed ones and
+re-asks, because re-asks multiply cost silently otherwise.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
-import email.utils
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -25,30 +21,29 @@ import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from pydantic import ValidationError
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception,
-    stop_after_attempt,
-    stop_before_delay,
-    wait_random_exponential,
-)
 
+from extractor.adaptive import AdaptiveGate
 from extractor.backends import Endpoint
 from extractor.instructor_tuning import remember_async_validator_checks
 from extractor.prompting import Prompt
 from extractor.rate_limit import RateLimits
 from extractor.reader import Article
+from extractor.redaction import redact, register_secrets, url_password
 from extractor.schemas import ArticleEvents, ErrorInfo, Usage, checking_quotes, error_lines
+from extractor.transport import (
+    Meter,
+    ResilientTransport,
+    TransportPolicy,
+    build_http_client,
+    inner_transport,
+    metering,
+)
 
 remember_async_validator_checks()
 
 # Wrapped once: given the plain model, instructor builds a new wrapper class, and
 # regenerates its JSON schema, on every request.
 _RESPONSE_MODEL = instructor.openai_schema(ArticleEvents)
-
-# Status codes worth sending again: the same set the openai client retries itself.
-_RETRYABLE_STATUS = frozenset({408, 409, 429})
 
 
 @dataclass(frozen=True)
@@ -57,36 +52,6 @@ class GenerationSettings:
     temperature: float = 0.0
     max_reasks: int = 2
     timeout: float = 120.0
-
-
-@dataclass(frozen=True)
-class TransportPolicy:
-    attempts: int = 5
-    initial_wait: float = 0.5
-    max_wait: float = 30.0
-    total: float = 300.0
-    # Injectable so tests can check the waits without spending them.
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-
-
-@dataclass
-class Meter:
-    """Mutable per-article counters, filled by the transport wrapper."""
-
-    requests: int = 0
-    answers: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    transport_retries: int = 0
-
-    def usage(self) -> Usage:
-        return Usage(
-            requests=self.requests,
-            prompt_tokens=self.prompt_tokens,
-            completion_tokens=self.completion_tokens,
-            reasks=max(self.answers - 1, 0),
-            transport_retries=self.transport_retries,
-        )
 
 
 @dataclass
@@ -98,40 +63,13 @@ class Outcome:
     cached: bool = False
 
 
-_meter: contextvars.ContextVar[Meter] = contextvars.ContextVar("meter")
-
-
 def is_transient(exc: BaseException) -> bool:
+    """A fault the transport retried (and gave up on): not the request's fault."""
     if isinstance(exc, openai.APIConnectionError):  # includes timeouts
         return True
     if isinstance(exc, openai.APIStatusError):
-        return exc.status_code in _RETRYABLE_STATUS or exc.status_code >= 500
+        return exc.status_code in (408, 409, 429) or exc.status_code >= 500
     return False
-
-
-def retry_after_seconds(exc: BaseException) -> float | None:
-    """Seconds the server asked us to wait, from Retry-After(-ms), if it said."""
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    if not headers:
-        return None
-    if (millis := headers.get("retry-after-ms")) is not None:
-        try:
-            return float(millis) / 1000
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None  # unreadable: fall back to our own backoff
-    return max(when.timestamp() - time.time(), 0.0)
 
 
 class ModelClient:
@@ -151,18 +89,28 @@ class ModelClient:
         # Bounds HTTP requests, not articles: an article's CPU work after its answer
         # (validation, grounding, mentions) then overlaps the next requests instead
         # of holding a slot while the endpoint sits idle.
-        self._slots = asyncio.Semaphore(max_in_flight) if max_in_flight else None
+        # It adapts to the endpoint's push-back (AIMD) and is shared by the run's requests.
         self.settings = settings or GenerationSettings()
         self.policy = policy or TransportPolicy()
+        self.gate = AdaptiveGate(max_in_flight, clock=self.policy.clock, sleep=self.policy.sleep)
         self.limits = limits or RateLimits()
+        register_secrets(endpoint.api_key, url_password(endpoint.base_url))
+        self.transport = ResilientTransport(
+            inner_transport(),
+            timeout=self.settings.timeout,
+            budget=self.policy.article_budget(self.settings.timeout, self.settings.max_reasks),
+            policy=self.policy,
+            gate=self.gate,
+            limits=self.limits,
+            secrets=(endpoint.api_key,),
+        )
         self._raw = openai.AsyncOpenAI(
             base_url=endpoint.base_url,
             api_key=endpoint.api_key,
-            max_retries=0,  # tenacity owns transport retries, so they are counted
+            max_retries=0,  # the transport owns retries, so every attempt is counted
             timeout=self.settings.timeout,
+            http_client=build_http_client(self.transport),
         )
-        completions = self._raw.chat.completions
-        completions.create = self._metered(completions.create)  # type: ignore[method-assign, assignment]
         self._client = instructor.from_openai(self._raw, mode=endpoint.mode)
 
     async def aclose(self) -> None:
@@ -177,7 +125,28 @@ class ModelClient:
         self, messages: list[dict[str, str]], quote_check: Callable[[str], bool] | None = None
     ) -> Outcome:
         meter = Meter()
-        token = _meter.set(meter)
+        with metering(meter):
+            outcome = await self._ask(messages, quote_check, meter)
+        # What the transport noticed (a clamped Retry-After, ...) goes on the article's line,
+        # and no secret an endpoint echoed back ever does.
+        if meter.cut_offs and outcome.error is not None and outcome.error.kind in ("validation", "model"):
+            outcome.error = self._cut_off_error(meter)
+        outcome.notes[:0] = meter.notes
+        outcome.notes = [redact(note) for note in outcome.notes]
+        if outcome.error is not None:
+            outcome.error = outcome.error.model_copy(update={"message": redact(outcome.error.message)})
+        return outcome
+
+    def _cut_off_error(self, meter: Meter) -> ErrorInfo:
+        # Whatever failed after a cut-off answer (broken JSON, a re-ask that went wrong) is the
+        # cut-off's doing, and the fix is the same.
+        of = f" ({meter.cut_offs} of {meter.answers} answers)" if meter.answers > 1 else ""
+        limit = self.settings.max_tokens
+        return ErrorInfo(kind="model", message=f"the answer was cut off at --max-tokens {limit}{of}; raise it")
+
+    async def _ask(
+        self, messages: list[dict[str, str]], quote_check: Callable[[str], bool] | None, meter: Meter
+    ) -> Outcome:
         try:
             with checking_quotes(quote_check):
                 answer = await self._client.chat.completions.create(
@@ -192,20 +161,19 @@ class ModelClient:
         except IncompleteOutputException:
             error = ErrorInfo(
                 kind="model",
-                message=f"the answer was cut off at max_tokens={self.settings.max_tokens}; raise --max-tokens",
+                message=f"the answer was cut off at --max-tokens {self.settings.max_tokens}; raise it",
             )
             return Outcome(None, meter.usage(), error)
         except InstructorRetryException as exc:
             return self._after_failed_attempts(exc, meter)
-        finally:
-            _meter.reset(token)
 
     def _after_failed_attempts(self, exc: InstructorRetryException, meter: Meter) -> Outcome:
         cause = exc.__cause__
         if isinstance(cause, openai.APIStatusError) and not is_transient(cause):
             return Outcome(None, meter.usage(), ErrorInfo(kind="request", message=_api_message(cause)))
         if isinstance(cause, openai.APIError):
-            return Outcome(None, meter.usage(), ErrorInfo(kind="transport", message=_api_message(cause)))
+            message = _transport_message(cause, meter)
+            return Outcome(None, meter.usage(), ErrorInfo(kind="transport", message=message))
         if isinstance(cause, ValidationError):
             # Re-asks ran out. If only the quote check kept failing, keep the answer:
             # grounding then rejects exactly the events whose quotes are not in the text.
@@ -228,51 +196,12 @@ class ModelClient:
             return None
         return ArticleEvents.model_validate(parsed.model_dump())
 
-    def _metered(self, create: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        policy, limits, slots = self.policy, self.limits, self._slots
 
-        def wait(state: RetryCallState) -> float:
-            exc = state.outcome.exception() if state.outcome else None
-            asked = retry_after_seconds(exc) if exc else None
-            if asked is not None:
-                # Waiting less than asked only earns another 429; the total budget
-                # (stop_before_delay) still bounds it.
-                return asked
-            return wait_random_exponential(multiplier=policy.initial_wait, max=policy.max_wait)(state)
-
-        async def metered_create(*args: Any, **kwargs: Any) -> Any:
-            meter = _meter.get()
-            retrying = AsyncRetrying(
-                stop=stop_after_attempt(policy.attempts) | stop_before_delay(policy.total),
-                wait=wait,
-                retry=retry_if_exception(is_transient),
-                sleep=policy.sleep,
-                reraise=True,
-            )
-            async for attempt in retrying:
-                with attempt:
-                    estimate = RateLimits.estimate_tokens(kwargs.get("messages") or [])
-                    if limits.active:
-                        await limits.before_request(estimate)
-                    meter.requests += 1
-                    if attempt.retry_state.attempt_number > 1:
-                        meter.transport_retries += 1
-                    if slots is None:
-                        response = await create(*args, **kwargs)
-                    else:
-                        async with slots:
-                            response = await create(*args, **kwargs)
-                        await asyncio.sleep(0)  # let a waiting request go out before our CPU work
-                    meter.answers += 1
-                    if usage := getattr(response, "usage", None):
-                        meter.prompt_tokens += usage.prompt_tokens or 0
-                        meter.completion_tokens += usage.completion_tokens or 0
-                        if limits.active:
-                            await limits.after_response(estimate, usage.total_tokens or 0)
-                    return response
-            raise AssertionError("unreachable: tenacity reraises the last error")
-
-        return metered_create
+def _transport_message(exc: openai.APIError, meter: Meter) -> str:
+    """What the transport last saw, in words, and how many attempts it made."""
+    seen = meter.last_failure if isinstance(exc, openai.APIConnectionError) and meter.last_failure else None
+    tries = f" after {meter.requests} attempt{'s' if meter.requests != 1 else ''}"
+    return _short((seen or _api_message(exc)) + tries)
 
 
 def _api_message(exc: openai.APIError) -> str:

@@ -6,24 +6,26 @@ import openai
 
 from extractor.backends import Endpoint
 from extractor.errors import UserError
+from extractor.redaction import display_url, register_secrets, url_password
 
 
 def check_endpoint(endpoint: Endpoint, timeout: float = 10.0) -> None:
     if endpoint.in_process:
         return  # nothing to reach
+    register_secrets(endpoint.api_key, url_password(endpoint.base_url))
+    shown = display_url(endpoint.base_url)  # never a password in a message
     client = openai.OpenAI(base_url=endpoint.base_url, api_key=endpoint.api_key, max_retries=0, timeout=timeout)
     try:
         client.models.list()
     except openai.AuthenticationError:
-        raise UserError(f"{endpoint.base_url} refused the API key; set OPENAI_API_KEY to a valid key") from None
+        raise UserError(f"{shown} refused the API key; set OPENAI_API_KEY to a valid key") from None
     except openai.APIConnectionError:
-        raise UserError(f"cannot reach {endpoint.base_url}; start the server or fix --base-url") from None
+        raise UserError(f"cannot reach {shown}; start the server or fix --base-url") from None
     except openai.APIStatusError:
         pass  # reachable; some servers simply do not list models
     except Exception:  # e.g. a web page where the API was expected
         raise UserError(
-            f"{endpoint.base_url} does not answer like an OpenAI-compatible API; "
-            "check --base-url (it usually ends in /v1)"
+            f"{shown} does not answer like an OpenAI-compatible API; check --base-url (it usually ends in /v1)"
         ) from None
     finally:
         client.close()

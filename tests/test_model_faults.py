@@ -40,13 +40,18 @@ def dialogue(**overrides: Any) -> dict[str, Any]:
 
 
 class Waits:
-    """Records transport back-off waits instead of sleeping through them."""
+    """Records transport back-off waits instead of sleeping through them, on a clock they advance."""
 
     def __init__(self) -> None:
         self.seconds: list[float] = []
+        self.now = 0.0
 
     async def __call__(self, seconds: float) -> None:
         self.seconds.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
 
 
 @pytest.fixture
@@ -70,10 +75,13 @@ def extract(
     timeout: float = 5.0,
     max_reasks: int = 2,
     attempts: int = 4,
+    total: float | None = None,
+    max_tokens: int = 512,
 ) -> ArticleResult:
     endpoint = Endpoint("openai", base_url, "test-dummy-key", "fake-model", instructor.Mode.TOOLS)
-    settings = GenerationSettings(max_tokens=512, max_reasks=max_reasks, timeout=timeout)
-    policy = TransportPolicy(attempts=attempts, max_wait=5.0, sleep=waits or Waits())
+    settings = GenerationSettings(max_tokens=max_tokens, max_reasks=max_reasks, timeout=timeout)
+    waits = waits or Waits()
+    policy = TransportPolicy(attempts=attempts, max_wait=5.0, total=total, sleep=waits, clock=waits.clock)
 
     async def go() -> ArticleResult:
         client = ModelClient(endpoint, settings, policy)
@@ -206,11 +214,16 @@ def test_client_error_is_not_retried(server: FakeOpenAI, article_path: str) -> N
     assert result.usage.requests == 1
 
 
-def test_connection_refused_fails_after_bounded_attempts(article_path: str) -> None:
-    result = extract(f"http://127.0.0.1:{unused_port()}/v1", article_path, attempts=2)
+def test_connection_refused_is_retried_until_the_article_budget_runs_out(article_path: str) -> None:
+    # An endpoint that is down says "later", not "never": no attempt count stops the retries,
+    # the article's time budget does (on a clock only the waits advance).
+    waits = Waits()
+    result = extract(f"http://127.0.0.1:{unused_port()}/v1", article_path, attempts=2, total=20.0, waits=waits)
     assert result.status == "failed"
     assert result.error is not None and result.error.kind == "transport"
-    assert result.usage.requests == 2
+    assert result.usage.requests > 2
+    assert sum(waits.seconds) < 20.0
+    assert "cannot connect" in result.error.message
 
 
 def test_article_text_with_template_braces_reaches_the_model_verbatim(server: FakeOpenAI, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from extractor.testing.fake_openai import (
     default_responder,
     error_body,
     minimal_instance,
+    periodic_faults,
     unused_port,
 )
 
@@ -17,5 +18,6 @@ __all__ = [
     "default_responder",
     "error_body",
     "minimal_instance",
+    "periodic_faults",
     "unused_port",
 ]

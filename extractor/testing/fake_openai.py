@@ -33,10 +33,11 @@ __all__ = [
     "default_responder",
     "error_body",
     "minimal_instance",
+    "periodic_faults",
     "unused_port",
 ]
 
-ReplyKind = Literal["answer", "status", "hang", "drop"]
+ReplyKind = Literal["answer", "status", "hang", "drop", "echo"]
 Responder = Callable[[dict[str, Any]], "Reply"]
 
 _MAX_HEADER_BYTES = 1 << 20
@@ -105,6 +106,9 @@ class Reply:
     headers: Mapping[str, str] = field(default_factory=dict)
     hang_seconds: float = 0.0
     delay: float | None = None
+    # Seconds between bytes of the reply (headers and body): a server trickling its answer.
+    trickle: float = 0.0
+    html: bool = False
 
     @classmethod
     def answer(
@@ -162,6 +166,16 @@ class Reply:
     def hang(cls, seconds: float) -> Reply:
         """Read the request, send nothing for `seconds`, then close: provokes read timeouts."""
         return cls("hang", hang_seconds=seconds)
+
+    @classmethod
+    def echo_headers(cls, code: int, *, html: bool = False) -> Reply:
+        """An error whose body repeats the request's headers (Authorization included), as JSON
+        or as an HTML error page: what a misconfigured proxy does."""
+        return cls("echo", status_code=code, html=html)
+
+    def trickled(self, seconds_per_byte: float) -> Reply:
+        """This reply, sent one byte every `seconds_per_byte`."""
+        return replace(self, trickle=seconds_per_byte)
 
     @classmethod
     def drop(cls) -> Reply:
@@ -267,6 +281,22 @@ def default_responder(body: dict[str, Any]) -> Reply:
     return Reply.answer(minimal_instance(schema) if schema else {})
 
 
+def periodic_faults(faults: Mapping[int, Reply], responder: Responder = default_responder) -> Responder:
+    """A responder that answers the n-th chat request with `faults[k]` when k divides n
+    (the smallest such k first), and with `responder` otherwise: e.g. {5: 429, 7: 500}."""
+    counter = itertools.count(1)
+    ordered = sorted(faults.items())
+
+    def respond(body: dict[str, Any]) -> Reply:
+        number = next(counter)
+        for every, reply in ordered:
+            if number % every == 0:
+                return reply
+        return responder(body)
+
+    return respond
+
+
 def unused_port() -> int:
     """A localhost port with nothing listening, for 'connection refused' tests."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -300,14 +330,16 @@ class FakeOpenAI:
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._last_headers: Mapping[str, str] = {}
+        self._bound_port: int | None = None
 
     # -- public API ---------------------------------------------------------
 
     @property
     def port(self) -> int:
-        if self._server is None:
+        if self._bound_port is None:
             raise RuntimeError("FakeOpenAI is not running")
-        return self._server.sockets[0].getsockname()[1]
+        return self._bound_port
 
     @property
     def base_url(self) -> str:
@@ -342,6 +374,14 @@ class FakeOpenAI:
         with self._lock:
             return len(self._script)
 
+    def outage(self, seconds: float) -> None:
+        """Go down for `seconds`: close the listener and every connection (so new ones are
+        refused), then listen again on the same port. Returns at once."""
+        loop = self._loop
+        if loop is None:
+            raise RuntimeError("FakeOpenAI is not running")
+        asyncio.run_coroutine_threadsafe(self._go_down(seconds), loop).result(_STOP_TIMEOUT)
+
     def start(self) -> Self:
         if self._thread is not None:
             raise RuntimeError("FakeOpenAI is already running")
@@ -367,6 +407,7 @@ class FakeOpenAI:
             loop.call_soon_threadsafe(loop.stop)
             thread.join(_STOP_TIMEOUT)
             self._loop = self._thread = self._server = None
+            self._bound_port = None
 
     def __enter__(self) -> Self:
         return self.start()
@@ -390,6 +431,7 @@ class FakeOpenAI:
         self._server = await asyncio.start_server(
             self._on_connect, "127.0.0.1", self._port, limit=_MAX_HEADER_BYTES, backlog=1024
         )
+        self._bound_port = self._server.sockets[0].getsockname()[1]
 
     async def _shutdown(self) -> None:
         if self._server is not None:
@@ -403,6 +445,23 @@ class FakeOpenAI:
         if self._server is not None:
             await self._server.wait_closed()
         await asyncio.sleep(0)  # let the aborted transports run connection_lost and close their sockets
+
+    async def _go_down(self, seconds: float) -> None:
+        port = self.port
+        assert self._server is not None
+        self._server.close()
+        for writer in list(self._writers):
+            writer.transport.abort()
+        await self._server.wait_closed()
+
+        async def come_back() -> None:
+            await asyncio.sleep(seconds)
+            self._port = port
+            await self._start_server()
+
+        task = asyncio.get_running_loop().create_task(come_back())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _on_connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         # A plain callback (not a coroutine) so the writer is tracked before any
@@ -451,6 +510,7 @@ class FakeOpenAI:
         path = target.split("?", 1)[0]
         with self._lock:
             self._requests.append(RecordedRequest(method, path, headers, body))
+        self._last_headers = headers
 
         keep_alive = headers.get("connection", "").lower() != "close"
         if method == "POST" and path == _CHAT_PATH:
@@ -487,10 +547,23 @@ class FakeOpenAI:
             return False
         if reply.kind == "status":
             payload = reply.body if reply.body is not None else error_body(reply.status_code)
-            await self._send(writer, reply.status_code, payload, reply.headers, keep_alive)
+            await self._send(writer, reply.status_code, payload, reply.headers, keep_alive, reply.trickle)
+        elif reply.kind == "echo":
+            await self._echo(writer, reply, self._last_headers, keep_alive)
         else:
-            await self._send(writer, 200, self._completion(reply, body), {}, keep_alive)
+            await self._send(writer, 200, self._completion(reply, body), {}, keep_alive, reply.trickle)
         return keep_alive
+
+    async def _echo(
+        self, writer: asyncio.StreamWriter, reply: Reply, headers: Mapping[str, str], keep_alive: bool
+    ) -> None:
+        seen = "\n".join(f"{name}: {value}" for name, value in headers.items())
+        if not reply.html:
+            message = f"Bad request. Headers received:\n{seen}"
+            await self._send(writer, reply.status_code, error_body(reply.status_code, message), {}, keep_alive)
+            return
+        page = f"<html><body><h1>{reply.status_code} {_phrase(reply.status_code)}</h1><pre>{seen}</pre></body></html>"
+        await self._send_bytes(writer, reply.status_code, page.encode(), "text/html", {}, keep_alive, 0.0)
 
     def _completion(self, reply: Reply, body: Mapping[str, Any]) -> dict[str, Any]:
         """A chat.completion: a forced tool call when the request has tools, else JSON content."""
@@ -533,24 +606,45 @@ class FakeOpenAI:
             "data": [{"id": "fake-model", "object": "model", "created": 0, "owned_by": "fake-openai"}],
         }
 
-    @staticmethod
+    @classmethod
     async def _send(
+        cls,
         writer: asyncio.StreamWriter,
         status: int,
         payload: Mapping[str, Any],
         headers: Mapping[str, str],
         keep_alive: bool,
+        trickle: float = 0.0,
     ) -> None:
         data = json.dumps(payload, ensure_ascii=False).encode()
+        await cls._send_bytes(writer, status, data, "application/json", headers, keep_alive, trickle)
+
+    @staticmethod
+    async def _send_bytes(
+        writer: asyncio.StreamWriter,
+        status: int,
+        data: bytes,
+        content_type: str,
+        headers: Mapping[str, str],
+        keep_alive: bool,
+        trickle: float,
+    ) -> None:
         lines = [
             f"HTTP/1.1 {status} {_phrase(status)}",
-            "Content-Type: application/json",
+            f"Content-Type: {content_type}",
             f"Content-Length: {len(data)}",
             f"Connection: {'keep-alive' if keep_alive else 'close'}",
             *(f"{name}: {value}" for name, value in headers.items()),
         ]
-        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + data)
-        await writer.drain()
+        message = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + data
+        if trickle <= 0:
+            writer.write(message)
+            await writer.drain()
+            return
+        for index in range(len(message)):
+            writer.write(message[index : index + 1])
+            await writer.drain()
+            await asyncio.sleep(trickle)
 
 
 def main(argv: list[str] | None = None) -> None:

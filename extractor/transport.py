@@ -1,0 +1,321 @@
+"""Every HTTP attempt to the model endpoint goes through here (an httpx transport).
+
+Sitting under the openai client, below instructor's re-asks, it sees each real
+attempt, so it is the one place that:
+- meters every attempt (re-asks, retries and failed attempts included) into the
+  article's `Meter`;
+- bounds each attempt by a wall-clock deadline (--timeout) covering the whole
+  answer, so a server trickling one byte at a time cannot stretch it, and each
+  article by a total time budget;
+- retries 408/409/429/5xx and connection faults, honouring Retry-After within
+  bounds, for as long as the article's budget allows (not a small count);
+- adapts the run's requests in flight to the endpoint's push-back (AIMD) and
+  applies --rpm/--tpm;
+- scrubs the API key from anything the endpoint sends back (an error page that
+  echoes the request's headers), before the openai client turns it into text;
+- counts answers that stopped at max_tokens, even when the server calls it a
+  normal stop (llama.cpp with tools does), so a failure they cause is reported
+  as a cut-off, not as the JSON error it leads to.
+
+The openai client's own retries are off (max_retries=0), so nothing is retried
+twice and nothing escapes the meter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx2
+import openai
+
+from extractor.adaptive import AdaptiveGate
+from extractor.backoff import jittered, server_wait
+from extractor.rate_limit import RateLimits
+from extractor.redaction import redact, redact_bytes
+from extractor.schemas import Usage
+
+# Worth sending again: the statuses the openai client retries itself, and every 5xx.
+_RETRYABLE_STATUS = frozenset({408, 409, 429})
+# The endpoint saying "too much": the whole run slows down.
+_PUSH_BACK_STATUS = frozenset({429, 503})
+
+
+@dataclass(frozen=True)
+class TransportPolicy:
+    # A cap on attempts per request that failed on their own (a 500, a timeout); None: no cap.
+    # Push-back (429, 503, connection refused) is bounded by the article's time budget only:
+    # it says "later", not "never", and a busy endpoint must not cost an article.
+    attempts: int | None = 5
+    initial_wait: float = 0.5
+    max_wait: float = 30.0
+    # Seconds an article may spend on HTTP (attempts, retries, re-asks and waits).
+    # None: (re-asks + 1) x --timeout, plus room for backing off.
+    total: float | None = None
+    # A Retry-After above this is clamped (and reported on the article).
+    max_retry_after: float = 120.0
+    # Injectable so tests can check the waits without spending them.
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    clock: Callable[[], float] = time.monotonic
+
+    def article_budget(self, timeout: float, max_reasks: int) -> float:
+        if self.total is not None:
+            return self.total
+        return (max_reasks + 1) * timeout + 2 * self.max_retry_after
+
+
+@dataclass
+class Meter:
+    """Mutable per-article counters, filled by the transport."""
+
+    requests: int = 0
+    answers: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    transport_retries: int = 0
+    notes: list[str] = field(default_factory=list)
+    # Answers that stopped at max_tokens.
+    cut_offs: int = 0
+    # What the last failed attempt was, in words (for the article's error line).
+    last_failure: str | None = None
+    started: float | None = None
+
+    def usage(self) -> Usage:
+        return Usage(
+            requests=self.requests,
+            prompt_tokens=self.prompt_tokens,
+            completion_tokens=self.completion_tokens,
+            reasks=max(self.answers - 1, 0),
+            transport_retries=self.transport_retries,
+        )
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+
+_meter: contextvars.ContextVar[Meter] = contextvars.ContextVar("meter")
+
+
+@contextmanager
+def metering(meter: Meter) -> Iterator[Meter]:
+    """Every HTTP attempt made inside this block (same task or its children) is counted on `meter`."""
+    token = _meter.set(meter)
+    try:
+        yield meter
+    finally:
+        _meter.reset(token)
+
+
+class BudgetExhausted(httpx2.TimeoutException):
+    """The article's total time budget ran out before an answer."""
+
+
+class ResilientTransport(httpx2.AsyncBaseTransport):
+    def __init__(
+        self,
+        inner: httpx2.AsyncBaseTransport,
+        *,
+        timeout: float,
+        budget: float,
+        policy: TransportPolicy,
+        gate: AdaptiveGate,
+        limits: RateLimits | None = None,
+        secrets: tuple[str, ...] = (),
+    ) -> None:
+        self._inner = inner
+        self.timeout = timeout
+        self.budget = budget
+        self.policy = policy
+        self.gate = gate
+        self.limits = limits or RateLimits()
+        self._secrets = secrets
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        meter = _meter.get(None) or Meter()  # a request outside an article (e.g. listing models)
+        policy, clock = self.policy, self.policy.clock
+        estimate = RateLimits.estimate_tokens_of_body(len(_body(request))) if self.limits.active else 0
+        attempt = hard_failures = 0
+        while True:
+            attempt += 1
+            await self.gate.wait_if_paused()
+            if self.limits.active:
+                await self.limits.before_request(estimate)
+            async with self.gate.slot():
+                if meter.started is None:
+                    meter.started = clock()
+                left = meter.started + self.budget - clock()
+                if left <= 0:
+                    raise self._out_of_budget(meter, request)
+                meter.requests += 1
+                if attempt > 1:
+                    meter.transport_retries += 1
+                outcome = await self._attempt(request, min(self.timeout, left), meter)
+            if isinstance(outcome, httpx2.Response):
+                if not _retryable(outcome.status_code):
+                    self.gate.recovered()
+                    if outcome.status_code == 200:
+                        outcome = await self._account(outcome, request, meter, estimate)
+                    return outcome
+                meter.last_failure = f"HTTP {outcome.status_code}"
+                hard_failures += outcome.status_code not in _PUSH_BACK_STATUS
+                wait = self._wait_after(outcome, attempt, meter)
+            else:
+                meter.last_failure = _describe(outcome)
+                if isinstance(outcome, httpx2.ConnectError):
+                    self.gate.push_back()  # unreachable: let fewer requests pile up against it
+                else:
+                    hard_failures += 1
+                wait = jittered(attempt, initial=policy.initial_wait, maximum=policy.max_wait)
+            if not self._may_retry(hard_failures, wait, meter):
+                if isinstance(outcome, httpx2.Response):
+                    return outcome
+                raise outcome
+            await policy.sleep(wait)
+
+    async def _attempt(
+        self, request: httpx2.Request, seconds: float, meter: Meter
+    ) -> httpx2.Response | httpx2.TransportError:
+        """One attempt, body included, within `seconds` of wall-clock time."""
+        try:
+            async with asyncio.timeout(seconds):
+                response = await self._inner.handle_async_request(request)
+                try:
+                    content = await response.aread()
+                finally:
+                    await response.aclose()
+        except TimeoutError:
+            return httpx2.ReadTimeout(f"no complete answer within {seconds:.3g} s (--timeout)", request=request)
+        except httpx2.TransportError as exc:
+            return exc
+        return self._rebuilt(response, content, request)
+
+    def _rebuilt(self, response: httpx2.Response, content: bytes, request: httpx2.Request) -> httpx2.Response:
+        """The response with its body already read (and decoded), secrets scrubbed from error bodies."""
+        if response.status_code >= 400:
+            content = redact_bytes(content, self._secrets)
+        skip = {b"content-encoding", b"content-length", b"transfer-encoding"}
+        headers = [
+            (name, redact(value.decode("latin-1"), self._secrets).encode("latin-1"))
+            for name, value in response.headers.raw
+            if name.lower() not in skip
+        ]
+        return httpx2.Response(
+            response.status_code,
+            headers=headers,
+            content=content,
+            request=request,
+            extensions=response.extensions,
+        )
+
+    def _wait_after(self, response: httpx2.Response, attempt: int, meter: Meter) -> float:
+        policy = self.policy
+        asked = server_wait(response.headers, ceiling=policy.max_retry_after)
+        if asked is not None and asked.note:
+            meter.note(asked.note)
+        if asked is not None and asked.from_server:
+            wait = asked.seconds
+        else:
+            wait = jittered(attempt, initial=policy.initial_wait, maximum=policy.max_wait)
+        if response.status_code in _PUSH_BACK_STATUS:
+            # A server-given wait applies to the whole run; our own guess only to this request.
+            self.gate.push_back(wait if asked is not None and asked.from_server else 0.0)
+        return wait
+
+    def _may_retry(self, hard_failures: int, wait: float, meter: Meter) -> bool:
+        if self.policy.attempts is not None and hard_failures >= self.policy.attempts:
+            return False
+        assert meter.started is not None
+        return meter.started + self.budget - self.policy.clock() > wait
+
+    def _out_of_budget(self, meter: Meter, request: httpx2.Request) -> BudgetExhausted:
+        last = f" (last: {meter.last_failure})" if meter.last_failure else ""
+        meter.last_failure = f"no answer within the article's time budget of {self.budget:.0f} s{last}"
+        return BudgetExhausted(meter.last_failure, request=request)
+
+    async def _account(
+        self, response: httpx2.Response, request: httpx2.Request, meter: Meter, estimate: int
+    ) -> httpx2.Response:
+        """Count an answer: its tokens, and whether it stopped at max_tokens."""
+        meter.answers += 1
+        meter.last_failure = None
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            return response
+        if not isinstance(body, dict):
+            return response
+        usage = body.get("usage") or {}
+        prompt, completion = _int(usage.get("prompt_tokens")), _int(usage.get("completion_tokens"))
+        meter.prompt_tokens += prompt
+        meter.completion_tokens += completion
+        if self.limits.active:
+            await self.limits.after_response(estimate, _int(usage.get("total_tokens")) or prompt + completion)
+        meter.cut_offs += _cut_off(body, request, completion)
+        return response
+
+
+def _retryable(status: int) -> bool:
+    return status in _RETRYABLE_STATUS or status >= 500
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and value >= 0 else 0
+
+
+def _body(request: httpx2.Request) -> bytes:
+    try:
+        return request.content
+    except httpx2.RequestNotRead:  # a streamed upload: nothing we send; count it as empty
+        return b""
+
+
+def _requested_max_tokens(request: httpx2.Request) -> int | None:
+    try:
+        body = json.loads(_body(request) or b"null")
+    except ValueError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    value = body.get("max_tokens") or body.get("max_completion_tokens")
+    return value if isinstance(value, int) else None
+
+
+def _cut_off(body: dict[str, Any], request: httpx2.Request, completion_tokens: int) -> bool:
+    choices = body.get("choices") or []
+    first = choices[0] if choices and isinstance(choices[0], dict) else {}
+    if first.get("finish_reason") == "length":
+        return True
+    # Some servers (llama.cpp with tools) report a normal stop for an answer that
+    # ran into the limit; spending exactly the limit is the tell.
+    limit = _requested_max_tokens(request)
+    return limit is not None and completion_tokens >= limit
+
+
+def _describe(exc: httpx2.TransportError) -> str:
+    text = str(exc)
+    if isinstance(exc, httpx2.ConnectError):
+        return f"cannot connect ({text})" if text else "cannot connect"
+    if isinstance(exc, httpx2.TimeoutException):
+        return text or "timed out"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def build_http_client(transport: ResilientTransport) -> httpx2.AsyncClient:
+    """The httpx client for openai.AsyncOpenAI(http_client=...), with openai's own defaults."""
+    return openai.DefaultAsyncHttpxClient(transport=transport)
+
+
+def inner_transport() -> httpx2.AsyncHTTPTransport:
+    # openai's defaults for connections; the client's own `limits` would be ignored once
+    # a transport is given.
+    return httpx2.AsyncHTTPTransport(limits=httpx2.Limits(max_connections=1000, max_keepalive_connections=100))

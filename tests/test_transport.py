@@ -1,0 +1,330 @@
+"""The HTTP transport under hostile endpoints: deadlines, backoff, push-back, secrets, cut-offs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import instructor
+import pytest
+from extractor.schemas import ArticleResult
+
+from extractor.adaptive import AdaptiveGate
+from extractor.backends import Endpoint
+from extractor.backoff import server_wait
+from extractor.model_client import GenerationSettings, ModelClient, TransportPolicy
+from extractor.pipeline import Extractor
+from extractor.preflight import check_endpoint
+from extractor.prompting import load_prompt
+from extractor.rate_limit import RateLimits, SlidingWindow
+from extractor.reader import read_one
+from extractor.redaction import display_url, redact
+from extractor.testing import FakeOpenAI, Reply, unused_port
+
+SECRET_KEY = "sk-test-0123456789abcdefSECRET"
+ARTICLE = "Pakistan and China held the seventh round of their strategic dialogue in Beijing on 4 January 2026."
+QUOTE = "held the seventh round of their strategic dialogue in Beijing"
+ANSWER = {
+    "events": [
+        {
+            "type": "strategic_dialogue",
+            "status": "occurred",
+            "summary_en": "Pakistan and China held the 7th strategic dialogue.",
+            "date_start": "2026-01-04",
+            "parties": ["CHN", "PAK"],
+            "round": 7,
+            "evidence": [QUOTE],
+        }
+    ]
+}
+
+
+class FakeTime:
+    """A clock that only sleeping advances."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+@pytest.fixture
+def article_path(tmp_path: Path) -> str:
+    path = tmp_path / "dialogue.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return str(path)
+
+
+def extract(
+    base_url: str,
+    article_path: str,
+    *,
+    key: str = "test-dummy-key",
+    timeout: float = 5.0,
+    policy: TransportPolicy | None = None,
+    max_tokens: int = 512,
+    max_reasks: int = 1,
+) -> ArticleResult:
+    endpoint = Endpoint("openai", base_url, key, "fake-model", instructor.Mode.TOOLS)
+    settings = GenerationSettings(max_tokens=max_tokens, max_reasks=max_reasks, timeout=timeout)
+    fake = FakeTime()
+    policy = policy or TransportPolicy(max_wait=2.0, sleep=fake.sleep, clock=fake.clock)
+
+    async def go() -> ArticleResult:
+        client = ModelClient(endpoint, settings, policy)
+        try:
+            return await Extractor(client, load_prompt()).extract(read_one(article_path))
+        finally:
+            await client.aclose()
+
+    return asyncio.run(go())
+
+
+# -- item 12: --timeout is a wall-clock deadline --------------------------------------------
+
+
+def test_a_trickling_server_cannot_stretch_the_timeout(server: FakeOpenAI, article_path: str) -> None:
+    # One byte every 50 ms: a ~900-byte answer would take ~45 s; each byte arrives well within
+    # any per-read timeout, so only a deadline on the whole answer stops it.
+    server.responder = lambda body: Reply.answer(ANSWER).trickled(0.05)
+    policy = TransportPolicy(attempts=2, initial_wait=0.01, max_wait=0.01)
+    started = time.monotonic()
+    result = extract(server.base_url, article_path, timeout=0.5, policy=policy)
+    elapsed = time.monotonic() - started
+    assert result.status == "failed" and result.error is not None
+    assert result.error.kind == "transport"
+    assert "no complete answer within 0.5 s" in result.error.message
+    assert result.usage.requests == 2
+    assert elapsed < 10  # two 0.5 s attempts and their overhead, not minutes
+
+
+def test_the_article_budget_bounds_retries_and_reasks_together(server: FakeOpenAI, article_path: str) -> None:
+    server.responder = lambda body: Reply.status(503)
+    fake = FakeTime()
+    policy = TransportPolicy(total=30.0, max_wait=4.0, sleep=fake.sleep, clock=fake.clock)
+    result = extract(server.base_url, article_path, policy=policy)
+    assert result.status == "failed" and result.error is not None and result.error.kind == "transport"
+    assert sum(fake.slept) <= 30.0
+    assert result.usage.requests == server.request_count > 5  # 503 is push-back: no attempt cap
+
+
+# -- item 13: backoff honours Retry-After within bounds, the run slows down ------------------
+
+
+@pytest.mark.parametrize(
+    ("headers", "seconds", "reported"),
+    [
+        ({"retry-after": "3"}, 3.0, False),
+        ({"retry-after-ms": "250"}, 0.25, False),
+        ({"retry-after": "-5"}, 0.0, True),
+        ({"retry-after": "NaN"}, None, True),
+        ({"retry-after": "1e12"}, 60.0, True),
+        ({"retry-after-ms": "inf"}, 60.0, True),
+        ({"retry-after": "soon"}, None, True),
+        ({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}, 0.0, False),
+        ({}, None, False),
+    ],
+)
+def test_retry_after_is_clamped_and_hostile_values_reported(
+    headers: dict[str, str], seconds: float | None, reported: bool
+) -> None:
+    wait = server_wait(headers, ceiling=60.0)
+    if seconds is None:
+        assert wait is None or not wait.from_server
+    else:
+        assert wait is not None and wait.from_server and math.isclose(wait.seconds, seconds)
+    assert bool(wait and wait.note) is reported
+
+
+def test_a_huge_retry_after_is_clamped_and_reported_on_the_line(server: FakeOpenAI, article_path: str) -> None:
+    server.script(Reply.status(429, headers={"retry-after": "99999999"}))
+    server.responder = lambda body: Reply.answer(ANSWER)
+    fake = FakeTime()
+    policy = TransportPolicy(max_retry_after=20.0, sleep=fake.sleep, clock=fake.clock)
+    result = extract(server.base_url, article_path, policy=policy)
+    assert result.status == "ok"
+    assert fake.slept and max(fake.slept) == 20.0
+    assert any("99999999" in warning and "20 s at most" in warning for warning in result.warnings)
+    assert result.usage.transport_retries == 1
+
+
+def test_push_back_halves_requests_in_flight_and_success_raises_them_again() -> None:
+    fake = FakeTime()
+    gate = AdaptiveGate(16, settle=1.0, clock=fake.clock, sleep=fake.sleep)
+    gate.push_back()
+    gate.push_back()  # the same burst of refusals: counted once
+    assert gate.capacity == 8
+    fake.now += 2
+    gate.push_back()
+    assert gate.capacity == 4 and gate.decreases == 2
+    for _ in range(200):
+        gate.recovered()
+    assert gate.capacity == 16
+
+
+def test_a_retry_after_pauses_every_request_of_the_run() -> None:
+    fake = FakeTime()
+    gate = AdaptiveGate(4, clock=fake.clock, sleep=fake.sleep)
+    gate.push_back(pause=7.0)
+
+    async def later_request() -> float:
+        await gate.wait_if_paused()
+        return fake.now
+
+    assert asyncio.run(later_request()) >= 1007.0
+
+
+def test_the_gate_never_lets_more_than_its_capacity_in_flight() -> None:
+    gate = AdaptiveGate(3)
+    gate.push_back()  # capacity 1
+    peak = 0
+
+    async def one() -> None:
+        nonlocal peak
+        async with gate.slot():
+            peak = max(peak, gate.in_flight)
+            await asyncio.sleep(0.01)
+
+    async def many() -> None:
+        await asyncio.gather(*(one() for _ in range(6)))
+
+    asyncio.run(many())
+    assert peak == 1
+
+
+# -- item 14: --rpm holds in every rolling window -----------------------------------------------
+
+
+def test_rpm_holds_in_every_rolling_60_second_window() -> None:
+    fake = FakeTime()
+    limits = RateLimits(rpm=20, clock=fake.clock, sleep=fake.sleep)
+    granted: list[float] = []
+
+    async def go() -> None:
+        for _ in range(100):
+            await limits.before_request(10)
+            granted.append(fake.now)
+
+    asyncio.run(go())
+    for index, start in enumerate(granted):
+        in_window = [t for t in granted[index:] if t < start + 60.0]
+        assert len(in_window) <= 20, f"{len(in_window)} requests within 60 s from t={start}"
+    # And it is not needlessly slow: 100 requests at 20 per minute take 4 windows.
+    assert granted[-1] - granted[0] < 4 * 60 + 1
+
+
+def test_concurrent_requesters_share_one_window() -> None:
+    fake = FakeTime()
+    window = SlidingWindow(5, clock=fake.clock, sleep=fake.sleep)
+    granted: list[float] = []
+
+    async def one() -> None:
+        await window.acquire()
+        granted.append(fake.now)
+
+    async def go() -> None:
+        await asyncio.gather(*(one() for _ in range(12)))
+
+    asyncio.run(go())
+    granted.sort()
+    assert all(len([t for t in granted if s <= t < s + 60]) <= 5 for s in granted)
+
+
+# -- item 8: the key never reaches a stored or printed string ---------------------------------
+
+
+@pytest.mark.parametrize("html", [False, True])
+@pytest.mark.parametrize("code", [400, 500])
+def test_an_endpoint_echoing_the_key_never_puts_it_on_the_line(
+    server: FakeOpenAI, article_path: str, code: int, html: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.responder = lambda body: Reply.echo_headers(code, html=html)
+    result = extract(server.base_url, article_path, key=SECRET_KEY, policy=TransportPolicy(attempts=1))
+    assert server.requests[0].headers["authorization"] == f"Bearer {SECRET_KEY}"  # it was echoed
+    assert result.status == "failed"
+    line = result.model_dump_json()
+    assert SECRET_KEY not in line and "SECRET" not in line
+    assert "[REDACTED]" in line or code == 500  # a 5xx message may not quote the body at all
+    assert SECRET_KEY not in caplog.text
+
+
+def test_a_password_in_the_base_url_is_not_in_the_cannot_reach_message() -> None:
+    url = f"http://user:hunter2-secret@127.0.0.1:{unused_port()}/v1"
+    endpoint = Endpoint("openai", url, "test-dummy-key", "fake-model", instructor.Mode.TOOLS)
+    with pytest.raises(Exception) as caught:
+        check_endpoint(endpoint, timeout=2.0)
+    assert "cannot reach" in str(caught.value)
+    assert "hunter2-secret" not in str(caught.value)
+    assert display_url(url).startswith("http://[REDACTED]@127.0.0.1:")
+
+
+def test_redact_replaces_every_registered_secret() -> None:
+    assert redact("key sk-abcdef123 and sk-abcdef123!", extra=["sk-abcdef123"]) == "key [REDACTED] and [REDACTED]!"
+    assert redact("short x", extra=["x"]) == "short x"  # placeholders are not scrubbed
+
+
+# -- item 18: cut-off answers are model errors ---------------------------------------------------
+
+
+def _tool_call_cut_at(limit: int) -> Reply:
+    # llama.cpp with tools: the answer ran into max_tokens, yet finish_reason says "tool_calls".
+    text = json.dumps(ANSWER)[:60]
+    return Reply.answer(text, completion_tokens=limit)
+
+
+def test_an_answer_that_spent_max_tokens_is_a_cut_off_not_a_json_error(server: FakeOpenAI, article_path: str) -> None:
+    server.responder = lambda body: _tool_call_cut_at(256)
+    result = extract(server.base_url, article_path, max_tokens=256)
+    assert result.status == "failed" and result.error is not None
+    assert result.error.kind == "model"
+    assert "cut off at --max-tokens 256" in result.error.message and "raise it" in result.error.message
+    assert ": :" not in result.error.message
+    assert result.usage.requests == result.usage.reasks + 1
+
+
+def test_finish_reason_length_is_a_cut_off(server: FakeOpenAI, article_path: str) -> None:
+    server.script(Reply.truncated(ANSWER))
+    result = extract(server.base_url, article_path)
+    assert result.error is not None and result.error.kind == "model"
+    assert "cut off at --max-tokens 512; raise it" in result.error.message
+
+
+def test_a_cut_off_fixed_by_a_reask_is_fine(server: FakeOpenAI, article_path: str) -> None:
+    server.script(_tool_call_cut_at(512), Reply.answer(ANSWER))
+    result = extract(server.base_url, article_path)
+    assert result.status == "ok" and result.usage.requests == 2
+
+
+# -- item 12.6: every attempt is metered by the transport, not by patching the client -----------
+
+
+def test_every_attempt_is_metered_without_patching_the_client(server: FakeOpenAI, article_path: str) -> None:
+    server.script(Reply.status(500), Reply.answer({"events": [{"type": "nope"}]}), Reply.answer(ANSWER))
+    result = extract(server.base_url, article_path)
+    assert result.status == "ok"
+    assert result.usage.requests == 3 == server.request_count
+    assert result.usage.transport_retries == 1 and result.usage.reasks == 1
+
+    endpoint = Endpoint("openai", server.base_url, "k", "m", instructor.Mode.TOOLS)
+    client = ModelClient(endpoint)
+    completions: Any = client._raw.chat.completions
+    assert "create" not in vars(completions)  # the bound method is openai's own
+    asyncio.run(client.aclose())
