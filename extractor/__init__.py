@@ -32,6 +32,7 @@ _EXPORTS: dict[str, str] = {
     "merge": "extractor.api",
     "report": "extractor.api",
     "export": "extractor.api",
+    "validate": "extractor.api",
     "read_results": "extractor.results_io",
     # domain types and schemas
     "Article": "extractor.article",
@@ -71,6 +72,7 @@ __all__ = [
     "merge",
     "report",
     "export",
+    "validate",
     "read_results",
     "Article",
     "ArticleResult",
@@ -119,6 +121,7 @@ if TYPE_CHECKING:
         load_results,
         merge,
         report,
+        validate,
     )
     from extractor.article import Article
     from extractor.batch import Batch

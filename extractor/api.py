@@ -21,6 +21,7 @@ from extractor.analysis.evaluate import evaluate as _evaluate
 from extractor.analysis.export import event_rows, output_format, write_table
 from extractor.analysis.merging import DATE_TOLERANCE_DAYS, merge_results
 from extractor.analysis.report import render_report
+from extractor.analysis.validation import Validation, validate_file
 from extractor.article import Article, Unreadable
 from extractor.backends import get_backend
 from extractor.batch import Batch, PathLike
@@ -163,6 +164,14 @@ def report(results: Results, *, title: str = "Events", articles_root: Sequence[P
     loaded = list(load_results(results).values())
     roots = None if articles_root is None else [os.fspath(root) for root in articles_root]
     return render_report(loaded, merge_results(loaded), title, articles_root=roots)
+
+
+def validate(path: PathLike, *, articles_root: Sequence[PathLike] | None = None, text_check: bool = True) -> Validation:
+    """Check a result file line by line: the schema, and that evidence offsets slice the articles
+    (found under `articles_root`, default the folders of the results' sources). `.ok` is False
+    when a line is invalid or an article with evidence could not be found."""
+    roots = None if articles_root is None else [os.fspath(root) for root in articles_root]
+    return validate_file(os.fspath(path), articles_root=roots, text_check=text_check)
 
 
 def export(results: Results, path: PathLike) -> int:

@@ -29,7 +29,14 @@ from extractor.config import RunConfig
 from extractor.engines import SkipCheck, get_engine
 from extractor.errors import UserError
 from extractor.options import Options
-from extractor.output import ResultSink, ResumeIndex, create_beside, refuse_overlaps, writable_path
+from extractor.output import (
+    ResultSink,
+    ResumeIndex,
+    create_beside,
+    refuse_non_summary,
+    refuse_overlaps,
+    writable_path,
+)
 from extractor.preflight import check_endpoint
 from extractor.progress import Progress
 from extractor.prompting import load_prompt
@@ -90,6 +97,7 @@ class Batch:
         try:
             self._summary_file = None
             if self.summary_path:
+                refuse_non_summary(Path(self.summary_path))
                 handle, temporary = create_beside(Path(self.summary_path), "--summary")
                 self._summary_file = (handle, temporary)
                 self._files.callback(_discard, handle, temporary)

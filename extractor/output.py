@@ -180,6 +180,21 @@ def _check_line(path: Path, flag: str, number: int, raw: bytes) -> None:
         )
 
 
+def refuse_non_summary(path: Path, flag: str = "--summary") -> None:
+    """An existing file is replaced by a run summary only if it is one (a JSON object with
+    "articles"): `--summary notes.txt` never destroys notes."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        with path.open("rb") as handle:
+            summary = json.loads(handle.read(1_000_000))
+        if isinstance(summary, dict) and "articles" in summary:
+            return
+    except (OSError, ValueError):
+        pass
+    raise UserError(f"{flag} {path} already exists and is not a run summary; choose another file")
+
+
 def is_regular_or_missing(path: Path) -> bool:
     try:
         return stat.S_ISREG(path.stat().st_mode)

@@ -14,8 +14,8 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from string import Template
 
+from extractor.article import Article
 from extractor.errors import UserError
-from extractor.reader import Article
 from extractor.schemas import EVENT_TYPES
 from extractor.schemas.events import PLUGIN_PROMPTS
 

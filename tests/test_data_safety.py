@@ -327,3 +327,15 @@ def test_a_closed_stdout_pipe_is_one_line(tmp_path: Path) -> None:
         reader.wait()
     assert "Traceback" not in stderr
     assert len(stderr.strip().splitlines()) <= 1
+
+
+def test_a_summary_path_holding_something_else_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    inputs = articles(tmp_path / "in", 1)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n", encoding="utf-8")
+    assert run(*inputs, "-o", str(tmp_path / "r.jsonl"), "--summary", str(notes)) == 2
+    assert "not a run summary" in one_error_line(capsys)
+    assert notes.read_text(encoding="utf-8") == "my notes\n"
+    summary = tmp_path / "s.json"
+    assert run(*inputs, "--summary", str(summary)) == 0
+    assert run(*inputs, "--summary", str(summary)) == 0  # a summary is replaced by the next one

@@ -195,3 +195,12 @@ def test_progress_prints_a_line_at_intervals_when_stderr_is_not_a_terminal() -> 
     quiet = _Log()
     Progress(10, quiet=True, stream=quiet, interval=0.0).advance(stats)  # type: ignore[arg-type]
     assert quiet.text == ""
+
+
+def test_validate_is_a_library_function_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    validation = extractor.validate(FIXTURE, articles_root=[REPO])
+    assert validation.ok and validation.lines == len(fixture_lines())
+    monkeypatch.chdir(tmp_path)  # the fixture's relative paths lead nowhere from here
+    elsewhere = extractor.validate(write_lines(tmp_path / "r.jsonl", fixture_lines()), articles_root=[tmp_path])
+    with_evidence = [line["source"]["path"] for line in fixture_lines() if any(e["evidence"] for e in line["events"])]
+    assert not elsewhere.ok and with_evidence and elsewhere.missing == list(dict.fromkeys(with_evidence))

@@ -9,11 +9,11 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from extractor.article import Article
 from extractor.mentions.countries import CountryMention, find_countries
 from extractor.mentions.dates import DateMention, find_dates
 from extractor.mentions.language import detect_language
 from extractor.mentions.money import MoneyMention, find_money
-from extractor.reader import Article
 
 __all__ = [
     "CountryMention",
