@@ -172,10 +172,24 @@ class Batch:
         return self.summary
 
     def close(self) -> None:
-        """Let go of the output's lock and temporary files of a batch never iterated."""
+        """Let go of the output's lock and temporary files of a batch never iterated
+        (a batch that ran releases them itself, however it ended)."""
         if not self._started:
-            self._started = True
-            self._finish(complete=False)
+            self._started = self._closed = True
+            try:
+                self._sink.abandon()
+            finally:
+                self._files.close()
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        if hasattr(self, "_sink"):  # fully made
+            self.close()
 
     # -- the steps ---------------------------------------------------------------------
 

@@ -323,6 +323,21 @@ class ResultSink:
             if self._lock is not None:
                 self._lock.release()
 
+    def abandon(self) -> None:
+        """Let go of a sink no line was written to: the old file stays exactly as it was."""
+        try:
+            if self.stream is not sys.stdout:
+                with contextlib.suppress(OSError):
+                    self.stream.close()
+            if self._temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(self._temporary)
+                self._temporary = None
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
     def _close_stream(self, *, complete: bool) -> None:
         try:
             self.stream.close()

@@ -339,3 +339,16 @@ def test_a_summary_path_holding_something_else_is_refused(tmp_path: Path, capsys
     summary = tmp_path / "s.json"
     assert run(*inputs, "--summary", str(summary)) == 0
     assert run(*inputs, "--summary", str(summary)) == 0  # a summary is replaced by the next one
+
+
+def test_a_batch_never_run_leaves_no_trace(tmp_path: Path) -> None:
+    inputs = articles(tmp_path / "in", 2)
+    out = tmp_path / "r.jsonl"
+    assert run(*inputs, "-o", str(out)) == 0
+    before = out.read_bytes()
+    with extractor.extract_batch(inputs, output=out, summary=tmp_path / "s.json", backend="rules"):
+        assert (tmp_path / "r.jsonl.lock").exists()
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "r.jsonl"]
+    extractor.extract_batch(inputs, output=out, backend="rules").close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "r.jsonl"]
