@@ -19,7 +19,8 @@ import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-TREE = REPO / "build" / "layout"
+# Overridable so a test can lay the tree out elsewhere.
+TREE = Path(os.environ.get("EXTRACTOR_LAYOUT_DIR") or REPO / "build" / "layout")
 COPIED = ("*.py", "*.pyi", "py.typed")
 
 
