@@ -31,6 +31,8 @@ class RunConfig:
     rpm: float | None = None
     tpm: float | None = None
     max_article_chars: int | None = DEFAULT_MAX_ARTICLE_CHARS
+    prefilter: str | None = None  # "rules": articles with no event trigger are not sent
+    cross_check: str | None = None  # "rules": mark model events by the rules coder's
 
 
 @asynccontextmanager
@@ -49,8 +51,24 @@ async def open_extractor(config: RunConfig, *, max_in_flight: int | None = None)
     else:
         client = ModelClient(config.endpoint, config.settings, config.policy, limits, max_in_flight)
     try:
-        yield Extractor(client, load_prompt(config.prompt_version), config.keep_ungrounded, cache)
+        extractor = Extractor(client, load_prompt(config.prompt_version), config.keep_ungrounded, cache)
+        _add_rules_checks(extractor, config)
+        yield extractor
     finally:
         await client.aclose()
         if cache:
             cache.close()
+
+
+def _add_rules_checks(extractor: Extractor, config: RunConfig) -> None:
+    """--prefilter rules and --cross-check rules: the rules coder beside a model backend."""
+    if config.prefilter is None and config.cross_check is None:
+        return
+    from extractor.backends.rules import RulesAnswerer, rules_endpoint
+    from extractor.rules.crosscheck import PREFILTERS
+
+    if config.prefilter is not None:
+        extractor.prefilter = PREFILTERS[config.prefilter]
+    if config.cross_check is not None:
+        rules = RulesAnswerer(rules_endpoint(), config.settings)
+        extractor.cross_checker = Extractor(rules, extractor.prompt)

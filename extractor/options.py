@@ -49,6 +49,9 @@ class Options:
     concurrency: int | None = None  # None: the backend's default
     ordered: bool = True
     check_endpoint: bool = True  # ask the endpoint once before the batch, so a typo is one error
+    # The rules coder beside a model backend
+    prefilter: str | None = None  # "rules": articles with no event trigger are not sent to the model
+    cross_check: str | None = None  # "rules": each model event says whether the rules coder agrees
 
     @classmethod
     def from_kwargs(cls, settings: dict[str, Any]) -> Options:
@@ -72,6 +75,15 @@ class Options:
         _finite("temperature", self.temperature, low=0.0, high=2.0)
         if self.timeout is not None:
             _finite("timeout", self.timeout, low=0.0, high=None, exclusive_low=True)
+        for name in ("prefilter", "cross_check"):
+            value = getattr(self, name)
+            if value is not None and value != "rules":
+                raise UserError(f"{_flag(name)} {value!r} is unknown; use {_flag(name)} rules")
+            if value is not None and self.backend_name == "rules":
+                raise UserError(
+                    f"{_flag(name)} rules checks a model against the rules coder; "
+                    "add --backend openai (or --backend local), or drop the flag"
+                )
 
     @property
     def backend_name(self) -> str:
@@ -105,6 +117,8 @@ class Options:
             rpm=self.rpm,
             tpm=self.tpm,
             max_article_chars=self.max_article_chars,
+            prefilter=self.prefilter,
+            cross_check=self.cross_check,
         )
 
     def concurrency_for(self, endpoint: Endpoint) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -20,6 +21,7 @@ from extractor.model_client import Outcome
 from extractor.passes import missed_prompt, pass_key
 from extractor.prompting import Prompt
 from extractor.repair import Repaired, repair
+from extractor.rules.crosscheck import cross_check
 from extractor.schemas import ArticleResult, ErrorInfo, ModelInfo, Source, Usage
 
 
@@ -31,6 +33,10 @@ class Extractor:
     cache: AnswerCache | None = None
     chunking: ChunkSettings | None = None  # None: every article is sent whole
     passes: int = 1  # extraction rounds per article (or chunk); see extractor.passes
+    # Says whether an article may hold an event at all; one that may not is not sent (--prefilter).
+    prefilter: Callable[[Article], bool] | None = None
+    # A second pipeline (the rules coder) whose events mark this one's (--cross-check).
+    cross_checker: Extractor | None = None
     # Requests under way by answer key: a second copy of an article waits for the
     # first one's answer instead of paying for the same request again.
     _in_flight: dict[str, asyncio.Future[Outcome]] = field(default_factory=dict, init=False, repr=False)
@@ -47,6 +53,10 @@ class Extractor:
             return self._unreadable(item)
         article = item
         key = answer_key(article.sha256, self.prompt.sha256, self.model.endpoint, self.model.settings)
+        if self.prefilter is not None and not self.prefilter(article):
+            language = detect_language(article.body)
+            source = Source(path=article.path, sha256=article.sha256, language=language, published=article.published)
+            return self._result(article.article_id, source, Outcome(None, Usage()), key, prefiltered=True)
         chunks = split(article, self.chunking)
         if chunks is None:
             read = await self._read(article, self.prompt)
@@ -65,6 +75,10 @@ class Extractor:
             return self._result(article.article_id, source, outcome, key, error=read.error)
         # After repair, so that corrected dates and parties decide what is a duplicate.
         events, merges = dedupe(read.events)
+        candidates: list[BaseModel] = []
+        if self.cross_checker is not None:
+            checked = await self.cross_checker.extract(article)
+            events, candidates = cross_check(events, checked.events)
         return self._result(
             article.article_id,
             source,
@@ -73,6 +87,7 @@ class Extractor:
             events=events,
             rejected=read.rejected,
             warnings=[*read.notes, *(merge.note for merge in merges)],
+            candidates=candidates,
         )
 
     async def _read(self, unit: Article, prompt: Prompt) -> Read:

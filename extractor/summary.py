@@ -46,7 +46,9 @@ class RunStats:
     failed: int = 0
     cached: int = 0
     skipped: int = 0
+    prefiltered: int = 0
     rejected: int = 0
+    candidates: int = 0
     events_by_type: Counter[str] = field(default_factory=Counter)
     usage: Usage = field(default_factory=Usage)
     model: str | None = None
@@ -57,7 +59,9 @@ class RunStats:
         self.ok += result.status == "ok"
         self.failed += result.status == "failed"
         self.cached += result.cached
+        self.prefiltered += result.prefiltered
         self.rejected += len(result.rejected)
+        self.candidates += len(result.candidates)
         self.events_by_type.update(event.type for event in result.events)
         self.usage = self.usage.add(result.usage)
         if result.model:
@@ -78,10 +82,13 @@ class RunStats:
                 "cached": self.cached,
                 "skipped_as_done": self.skipped,
             },
+            # Articles not sent to the model (--prefilter): at least one request saved each.
+            "prefiltered": {"articles": self.prefiltered, "requests_saved": self.prefiltered},
             "events": {
                 "total": self.events,
                 "by_type": dict(sorted(self.events_by_type.items())),
                 "rejected": self.rejected,
+                "candidates": self.candidates,
             },
             "requests": {"total": usage.requests, "reasks": usage.reasks, "transport_retries": usage.transport_retries},
             "tokens": {"prompt": usage.prompt_tokens, "completion": usage.completion_tokens},
@@ -108,6 +115,8 @@ def summary_line(summary: dict[str, Any]) -> str:
     cost = summary["cost_usd"]
     cost_text = f"${cost:.4f}" if cost is not None else f"cost unknown (no price for {summary['model']})"
     skipped = f", {articles['skipped_as_done']} already done" if articles["skipped_as_done"] else ""
+    if prefiltered := summary.get("prefiltered", {}).get("articles"):
+        skipped += f", {prefiltered} prefiltered (at least {prefiltered} requests saved)"
     return (
         f"{articles['total']} articles: {articles['ok']} ok, {articles['failed']} failed, "
         f"{articles['cached']} cached{skipped}; {events['total']} events, {events['rejected']} rejected; "

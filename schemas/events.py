@@ -291,6 +291,11 @@ class GroundedEvidence(BaseModel):
     evidence: list[Evidence] = Field(min_length=1)
     grounded: bool = Field(True, description="False only for events kept with --keep-ungrounded")
     corrections: list[Correction] = Field(default_factory=list)
+    cross_check: Literal["agreed", "model_only"] | None = Field(
+        None,
+        description="With --cross-check rules: whether the rules coder found a matching event "
+        "(agreed) or not (model_only); null without a cross-check",
+    )
 
 
 # --- the answer and stored variant of each type -----------------------------------

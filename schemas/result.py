@@ -76,6 +76,16 @@ class ArticleResult(BaseModel):
     )
     usage: Usage = Field(default_factory=Usage)
     cached: bool = Field(False, description="True when the model answer came from the cache")
+    prefiltered: bool = Field(
+        False,
+        description="True when --prefilter rules found no event trigger in the article, so it was "
+        "not sent to the model (status ok, no events, no request)",
+    )
+    candidates: list[Event] = Field(
+        default_factory=list,
+        description="With --cross-check rules: events the rules coder found that match no model "
+        "event, for a reviewer (not counted as events)",
+    )
 
     @model_validator(mode="after")
     def _status_matches_error(self) -> ArticleResult:

@@ -127,6 +127,9 @@ class Evaluation:
     grounding: Grounding = field(default_factory=Grounding)
     errors: list[EvalError] = field(default_factory=list)
     unscored_articles: list[str] = field(default_factory=list)
+    # --cross-check runs: per label (agreed, model_only, candidate), how many events and how
+    # many of them match a gold event (for candidates: one the model's events missed).
+    cross_check: dict[str, AttributeCount] = field(default_factory=dict)
 
     def count(self, event_type: str, kind: str, language: str | None = None) -> None:
         per_type = self.per_type.setdefault(event_type, Counts())
@@ -145,7 +148,16 @@ class Evaluation:
             "grounding": self.grounding.as_dict(),
             "errors": [vars(error) for error in self.errors],
             "unscored_articles": self.unscored_articles,
+            "cross_check": self.cross_check_json(),
         }
+
+    def cross_check_json(self) -> dict[str, Any]:
+        if not self.cross_check:
+            return {}
+        labels = {name: {"events": c.total, "match_gold": c.correct} for name, c in sorted(self.cross_check.items())}
+        checked = sum(self.cross_check[n].total for n in ("agreed", "model_only") if n in self.cross_check)
+        agreed = self.cross_check["agreed"].total if "agreed" in self.cross_check else 0
+        return {"agreement_rate": round(agreed / checked, 4) if checked else 0.0, **labels}
 
 
 def load_gold(directory: str | Path) -> GoldEvents:
@@ -179,7 +191,9 @@ def evaluate(gold: GoldEvents, results: Mapping[str, ArticleResult]) -> Evaluati
         result = results.get(article_id)
         predicted = result.events if result is not None and result.status == "ok" else []
         language = result.source.language if result is not None else None
-        _score_article(evaluation, article_id, gold[article_id], predicted, _why_nothing(result), language)
+        matched = _score_article(evaluation, article_id, gold[article_id], predicted, _why_nothing(result), language)
+        if result is not None and result.status == "ok":
+            _count_cross_check(evaluation, gold[article_id], result, matched)
     evaluation.unscored_articles = sorted(set(results) - set(gold))
     evaluation.grounding = grounding(results.values())
     return evaluation
@@ -201,7 +215,8 @@ def _score_article(
     predicted: list[Any],
     why: str,
     language: str | None = None,
-) -> None:
+) -> dict[int, int]:
+    """Counts the article; returns the pairs made, predicted index -> gold index."""
     gold_keys = [key_of_gold(g) for g in gold_events]
     pred_dumps = [event.model_dump(mode="json") for event in predicted]
     pred_keys = [key_of_event(d) for d in pred_dumps]
@@ -227,6 +242,31 @@ def _score_article(
         if i not in matched_pred:
             evaluation.count(dump["type"], "fp", language)
             evaluation.errors.append(EvalError(article_id, "false_alarm", dump["type"], describe_event(i, dump)))
+    return dict(pairs)
+
+
+def _count_cross_check(
+    evaluation: Evaluation, gold_events: list[dict[str, Any]], result: ArticleResult, matched: dict[int, int]
+) -> None:
+    for i, event in enumerate(result.events):
+        label = getattr(event, "cross_check", None)
+        if label is not None:
+            count = evaluation.cross_check.setdefault(label, AttributeCount())
+            count.total += 1
+            count.correct += i in matched
+    if not result.candidates:
+        return
+    missed = [j for j in range(len(gold_events)) if j not in set(matched.values())]
+    candidate_keys = [key_of_event(e) for e in result.candidates]
+    scored = [
+        (score, i, j)
+        for i, ck in enumerate(candidate_keys)
+        for j in missed
+        if (score := match_score(ck, key_of_gold(gold_events[j]))) is not None
+    ]
+    count = evaluation.cross_check.setdefault("candidate", AttributeCount())
+    count.total += len(result.candidates)
+    count.correct += len(greedy_assign(scored))
 
 
 def _required(gold_event: Mapping[str, Any]) -> bool:
@@ -309,6 +349,14 @@ def format_text(evaluation: Evaluation) -> str:
     g = evaluation.grounding.as_dict()
     lines.append("")
     lines.append(f"grounding: {g['found']}/{g['total']} evidence quotes found verbatim = {g['rate']:.3f}")
+    if evaluation.cross_check:
+        report = evaluation.cross_check_json()
+        lines.append("")
+        lines.append(f"cross-check with the rules coder: agreement rate {report['agreement_rate']:.3f}")
+        for name in ("agreed", "model_only", "candidate"):
+            if name in report:
+                c = report[name]
+                lines.append(f"  {name:<11} {c['events']:4d} events, {c['match_gold']:4d} match a gold event")
     if evaluation.unscored_articles:
         lines.append(f"not scored (no gold file): {', '.join(evaluation.unscored_articles)}")
     if evaluation.errors:

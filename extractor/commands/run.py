@@ -43,6 +43,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     model.add_argument("--rpm", type=_count(1), help="client-side limit: requests per minute")
     model.add_argument("--tpm", type=_count(1), help="client-side limit: tokens per minute")
+    rules = parser.add_argument_group("the rules coder beside a model")
+    rules.add_argument(
+        "--prefilter",
+        choices=["rules"],
+        help="do not send articles in which the rules coder finds no event trigger (their line: ok, "
+        "0 events, prefiltered: true)",
+    )
+    rules.add_argument(
+        "--cross-check",
+        choices=["rules"],
+        help="mark each model event agreed/model_only by the rules coder's events; rules events the model "
+        "missed go to 'candidates'",
+    )
     batch = parser.add_argument_group("batch")
     batch.add_argument(
         "--engine",
@@ -118,6 +131,8 @@ def options_from(args: argparse.Namespace) -> dict[str, Any]:
         "engine": args.engine,
         "concurrency": args.concurrency,
         "ordered": args.ordered,
+        "prefilter": args.prefilter,
+        "cross_check": args.cross_check,
     }
 
 
