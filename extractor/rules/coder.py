@@ -145,9 +145,20 @@ def _lexicons(language: str | None) -> list[Lexicon]:
 
 
 def has_trigger(article: Article) -> bool:
-    """Whether any sentence carries a trigger of any event type (the prefilter's test)."""
+    """Whether any sentence carries a trigger the coder would act on (the prefilter's test):
+    a trigger word in a sentence whose context rules it out (profits, salaries, a match) is none."""
+    language = article_language(article)
     folded = fold(article.body).text
-    return any(terms.find(folded) for lex in _lexicons(article_language(article)) for terms in lex.triggers.values())
+    lexicons = [lex for lex in _lexicons(language) if any(terms.any_in(folded) for terms in lex.triggers.values())]
+    if not lexicons:
+        return False  # the common case at scale: no trigger word anywhere, no sentence split
+    sentences = [fold(s.text).text for s in split_sentences(article.text, article.body_start)]
+    return any(
+        terms.find(sentence) and not _excluded(lexicon, event_type, sentence)
+        for lexicon in lexicons
+        for sentence in sentences
+        for event_type, terms in lexicon.triggers.items()
+    )
 
 
 def code_article(article: Article) -> ArticleEvents:
