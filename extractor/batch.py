@@ -202,7 +202,7 @@ class Batch:
         if self.options.check_endpoint:
             check_endpoint(endpoint)
         config = self.options.run_config(endpoint, self.prompt.version)
-        progress = Progress(len(self.inputs), quiet=not self._show_progress)
+        progress = Progress(len(self.inputs), quiet=not self._show_progress, stats=self.stats)
         skip = self._resume_check(config, progress) if self.resume else None
         return config, skip, progress
 

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -182,7 +183,7 @@ class _Log:
 def test_progress_prints_a_line_at_intervals_when_stderr_is_not_a_terminal() -> None:
     now = [0.0]
     log = _Log()
-    progress = Progress(10, stream=log, interval=30.0, clock=lambda: now[0])  # type: ignore[arg-type]
+    progress = Progress(10, stream=log, interval=30.0, clock=lambda: now[0], heartbeat=False)  # type: ignore[arg-type]
     stats = RunStats()
     for step in range(10):
         now[0] = step * 10.0  # one article every 10 s
@@ -204,3 +205,21 @@ def test_validate_is_a_library_function_too(tmp_path: Path, monkeypatch: pytest.
     elsewhere = extractor.validate(write_lines(tmp_path / "r.jsonl", fixture_lines()), articles_root=[tmp_path])
     with_evidence = [line["source"]["path"] for line in fixture_lines() if any(e["evidence"] for e in line["events"])]
     assert not elsewhere.ok and with_evidence and elsewhere.missing == list(dict.fromkeys(with_evidence))
+
+
+def test_progress_shows_a_run_is_alive_while_no_article_finishes() -> None:
+    log = _Log()
+    written = threading.Event()
+    write = log.write
+
+    def noting(text: str) -> int:
+        written.set()
+        return write(text)
+
+    log.write = noting  # type: ignore[method-assign]
+    progress = Progress(2, stream=log, interval=0.01)  # type: ignore[arg-type]
+    try:
+        assert written.wait(timeout=10)  # no advance at all: the heartbeat wrote
+    finally:
+        progress.close()
+    assert log.text.startswith("progress: 0/2 articles (0 ok, 0 failed, 0 cached)")
