@@ -17,15 +17,23 @@ unsupported parties) and the digit normalization.
 Rules, in the order they run:
 
 1. Money figures (investments; `money_figure` on the type): amount, currency
-   and qualifier must agree with a money mention near the evidence.  The
+   and qualifier are checked against a money mention near the evidence.  The
    mention chosen is, in order of preference: one whose amount equals the
    model's (relative tolerance `AMOUNT_TOLERANCE`), one that differs only by a
    power of ten (a scale slip: 30e6 for 30e9), then the one closest in amount
-   (log ratio); ties go to the nearest, then the first in the text.  Every
-   field that disagrees is set to the text's value.
-   ``amount_text`` is replaced by the mention's text only when the model's
-   ``amount_text`` is not in the article (exact or normalized match).  A
-   money figure with no money mention near its evidence is rejected.
+   (log ratio); ties go to the nearest, then the first in the text.
+   Only a mention of the same amount or a scale slip contradicts the model:
+   another number near the evidence is as often another figure, so with none
+   the event is left as given (with a warning).  With one, the amount takes the
+   mention's; the currency only when the article names the model's currency
+   nowhere and the two are not of one family ('Rs' read as PKR may be INR,
+   '元' read as CNY may be TWD); the qualifier only when the text has a
+   qualifier word ('more than', 'up to'): no word next to a number is no
+   evidence that a figure is exact.  ``amount_text`` is replaced by the
+   mention's text only when the model's ``amount_text`` is not in the article
+   (exact or normalized match).  A money figure with no money mention near its
+   evidence is rejected, unless its ``amount_text`` is there (the money layer
+   did not read it; kept, with a warning).
 2. Dates (every event type), for date_start and date_end separately. Date
    mentions are ranked by closeness to the evidence: inside a quote, then in a
    quote's sentence, then near (`WINDOW`); a closer rank decides before a farther
@@ -44,7 +52,11 @@ Rules, in the order they run:
       (with a warning): a guess between them could turn a right value wrong.
    c. With no day or range near the evidence, a model date that no date
       mention anywhere in the article states, and that is not the published
-      date, is set to null.
+      date, is kept with a warning: unstated is not contradicted (it may come
+      from a duration or a phrase the date layer does not read).
+   A mention whose year was inferred, not written, states the month and day
+   only: it supports a model date of any year, and when it replaces one the
+   model's year is kept.
    d. A null date is never filled in: at most a warning names the date the
       quotes state (it could belong to another event).
    e. A bare weekday ('lundi', 'يوم الأحد') is read forward (the next such day)
@@ -57,7 +69,8 @@ Rules, in the order they run:
    'the Islamic Republic', a ministry, a city); it is kept, with a warning
    naming it.  For types with `fills_parties_from_evidence` (strategic dialogues,
    agreements and visits), countries named inside the evidence spans
-   themselves are added.  The list is kept sorted and
+   themselves fill an empty list; a list the model gave is not added to (the
+   quote may name a bystander), a warning names them.  The list is kept sorted and
    unique (reordering alone is not recorded).  Nested fields are left alone:
    a visit's host_country_iso3, visitor and location are not touched.
 4. Digits of other scripts (Persian, Arabic-Indic, full-width, ...) in every
@@ -76,8 +89,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
+from babel.numbers import get_currency_name
 from pydantic import BaseModel
 
 from extractor.mentions import DateMention, Mentions, MoneyMention
@@ -148,13 +163,32 @@ class _Context:
         self.text = article.text
         self.mentions = mentions
         self.countries = frozenset(c.iso3 for c in mentions.countries)
+        self._currencies: frozenset[str] | None = None
         self._aligner: ArticleAligner | None = None
+
+    @property
+    def currencies(self) -> frozenset[str]:
+        """Currencies of the money mentions anywhere in the article."""
+        if self._currencies is None:
+            self._currencies = frozenset(m.currency for m in self.mentions.money)
+        return self._currencies
 
     def in_article(self, phrase: str) -> bool:
         """Exact or normalized (folded) match in the body; never fuzzy."""
+        return self._locate(phrase) is not None
+
+    def near(self, phrase: str, areas: list[Span]) -> bool:
+        """Whether the phrase (exact or normalized) lies in one of the areas."""
+        found = self._locate(phrase)
+        return found is not None and any(found[0] < end and start < found[1] for start, end in areas)
+
+    def _locate(self, phrase: str) -> Span | None:
         if self._aligner is None:
             self._aligner = ArticleAligner(self.article.body)
-        return self._aligner.align(phrase, min_fuzzy_chars=_NEVER) is not None
+        found = self._aligner.align(phrase, min_fuzzy_chars=_NEVER)
+        if found is None:
+            return None
+        return found.start + self.article.body_start, found.end + self.article.body_start
 
     def neighbourhoods(self, spans: list[Span]) -> list[Span]:
         """For each evidence span, the stretch of text a mention must touch to be 'near'."""
@@ -187,9 +221,12 @@ def _repair_one(event: BaseModel, ctx: _Context, warnings: list[str]) -> BaseMod
     kind = type(event)  # the stored variant inherits the type's class variables
     if getattr(kind, "money_figure", False) and spans:
         money = [m for m in ctx.mentions.money if m.amount > 0 and _touches(m, near)]
-        if not money:
+        if not money and not ctx.near(data["amount_text"], near):
             return RejectedEvent(reason=NO_MONEY, event=event.model_dump(mode="json"))
-        _repair_money(data, _pick_money(data["amount"], money, spans), ctx, corrections)
+        if money:
+            _repair_money(data, money, spans, ctx, corrections, warnings)
+        else:  # the article has the model's words for the amount; the money layer did not read them
+            warnings.append(f"no money mention read near the evidence; {data['amount_text']!r} kept as given")
 
     _repair_dates(data, spans, near, ctx, corrections, warnings)
     _repair_parties(data, spans, ctx, corrections, warnings, fill=getattr(kind, "fills_parties_from_evidence", False))
@@ -223,15 +260,55 @@ def _pick_money(amount: float, money: list[MoneyMention], spans: list[Span]) -> 
     return min(money, key=key)
 
 
-def _repair_money(data: dict[str, Any], mention: MoneyMention, ctx: _Context, out: list[Correction]) -> None:
+def _repair_money(
+    data: dict[str, Any],
+    money: list[MoneyMention],
+    spans: list[Span],
+    ctx: _Context,
+    out: list[Correction],
+    notes: list[str],
+) -> None:
+    mention = _pick_money(data["amount"], money, spans)
+    if not (_same_amount(data["amount"], mention.amount) or _scale_slip(data["amount"], mention.amount)):
+        # Another number near the evidence is another figure as often as it is this
+        # one; without the same digits it does not contradict the model.
+        notes.append(f"amount {_plain(data['amount'])} is not among the amounts read near its evidence; left as given")
+        return
     if not _same_amount(data["amount"], mention.amount):
         _set(data, "amount", mention.amount, out)
-    if data["currency"] != mention.currency:
+    if data["currency"] != mention.currency and _currency_contradicted(data["currency"], mention.currency, ctx):
         _set(data, "currency", mention.currency, out)
-    if data["qualifier"] != mention.qualifier:
+    # No qualifier word next to a number is no evidence that the figure is exact:
+    # only a word the text has ('more than', 'up to') contradicts the model.
+    if mention.qualifier != "exact" and data["qualifier"] != mention.qualifier:
         _set(data, "qualifier", mention.qualifier, out)
     if not ctx.in_article(data["amount_text"]):
         _set(data, "amount_text", mention.text, out)
+
+
+def _currency_contradicted(given: str, read: str, ctx: _Context) -> bool:
+    """Whether the text contradicts the model's currency, given the one read next to the number.
+
+    Not when the article names the model's currency anywhere (a converted figure,
+    a second currency), nor when both are of one family ('Rs' is read as PKR and
+    may be INR; '元' as CNY and may be TWD): the word the text uses cannot tell.
+    """
+    if given in ctx.currencies:
+        return False
+    return _family(given) != _family(read) and not {given, read} <= _YUAN_WORDS
+
+
+@lru_cache(maxsize=512)
+def _family(code: str) -> str:
+    """The currency's kind in English: 'Dollar', 'Rupee', 'Riyal' (babel's CLDR name, last word)."""
+    try:
+        return get_currency_name(code, locale="en").split()[-1].casefold()
+    except (ValueError, LookupError):  # an unknown code is its own family
+        return code
+
+
+# '元' is the unit word of the yuan and of the Taiwan, Hong Kong and Macau dollars.
+_YUAN_WORDS = frozenset({"CNY", "TWD", "HKD", "MOP"})
 
 
 # --- dates ---------------------------------------------------------------------------
@@ -264,16 +341,14 @@ def _repair_dates(
             notes.append(f"{which} {value} is not among the dates its evidence states, which disagree; left as given")
             continue
         if verdict is _UNSTATED:
-            if any(_supports(d, value, which, planned) for d in dates) or value == ctx.article.published:
-                continue
-            # A date the text does not support is an invention: no date mention
-            # anywhere in the article states it and it is not the publication
-            # date, so the model made it up (often 'today' or a guessed year).
-            _set(data, which, None, out)
+            if not any(_supports(d, value, which, planned) for d in dates) and value != ctx.article.published:
+                # Unstated is not contradicted: the model may have it from a weekday,
+                # a duration or a phrase the date layer does not read. Kept.
+                notes.append(f"{which} {value} is not stated in the article as far as the date layer reads; kept")
             continue
         assert isinstance(verdict, DateMention)
         text_value = _text_value(verdict, which, planned)
-        _set(data, which, date.fromisoformat(text_value) if text_value else None, out)
+        _set(data, which, _in_models_year(text_value, verdict, value), out)
 
     if data["date_start"] and data["date_end"] and data["date_end"] < data["date_start"]:
         _set(data, "date_end", None, out)
@@ -307,7 +382,7 @@ def _date_verdict(
         specific = [d for d in tier if _specific(d)]
         if which == "date_end":
             # A single day equal to date_start tells when the event began, not that it ended then.
-            specific = [d for d in specific if d.date_end or _reading(d, planned)[0] != _iso(data["date_start"])]
+            specific = [d for d in specific if d.date_end or not _same_day(d, data["date_start"], planned)]
         if not specific:
             continue  # months and year-less days do not decide: look further out
         for mention in specific:
@@ -325,6 +400,19 @@ def _date_verdict(
 def _text_value(mention: DateMention, which: str, planned: bool) -> str | None:
     start, end = _reading(mention, planned)
     return start if which == "date_start" else end
+
+
+def _in_models_year(text_value: str | None, mention: DateMention, value: date) -> date | None:
+    """The mention's date; with the model's year when the text gave none (the layer guessed it)."""
+    if text_value is None:
+        return None
+    found = date.fromisoformat(text_value)
+    if mention.year_given:
+        return found
+    try:
+        return found.replace(year=value.year)
+    except ValueError:  # 29 February in another year
+        return found
 
 
 def _specific(mention: DateMention) -> bool:
@@ -352,6 +440,11 @@ def _supports(mention: DateMention, value: date, which: str, planned: bool, *, s
     if mention.kind == "month":
         return False
     start, end = _reading(mention, planned)
+    if not mention.year_given:  # the text gave the month and day only: compare those
+        try:
+            value = value.replace(year=int(start[:4]))
+        except ValueError:
+            return False
     iso = value.isoformat()
     if end is None:
         return iso == start
@@ -360,8 +453,12 @@ def _supports(mention: DateMention, value: date, which: str, planned: bool, *, s
     return not strict and start < iso < end
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
+def _same_day(mention: DateMention, value: date | None, planned: bool) -> bool:
+    """Whether a single-day mention names this day (month and day only when its year was guessed)."""
+    if value is None:
+        return False
+    day = date.fromisoformat(_reading(mention, planned)[0])
+    return day == value if mention.year_given else (day.month, day.day) == (value.month, value.day)
 
 
 # --- parties -------------------------------------------------------------------------
@@ -376,8 +473,13 @@ def _repair_parties(
     if unseen:
         # Absence from the mentions is the layer's ignorance, not the text's word: kept.
         notes.append(f"parties {', '.join(unseen)} are not named in the article as far as the country layer sees; kept")
-    if fill:
-        parties |= {c.iso3 for c in ctx.mentions.countries if _inside(c, spans)}
+    named = {c.iso3 for c in ctx.mentions.countries if _inside(c, spans)}
+    if fill and not given:
+        # Only an empty list is filled: a party the model left out of a list it gave
+        # may be a bystander its quote names ('in the presence of Italy's premier').
+        parties |= named
+    elif fill and named - parties:
+        notes.append(f"the evidence also names {', '.join(sorted(named - parties))}; not added")
     if parties != set(given):
         _set(data, "parties", sorted(parties), out)
     else:

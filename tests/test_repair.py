@@ -314,13 +314,15 @@ def test_wrong_date_end_is_corrected_to_the_range_end(persian: Article) -> None:
     assert corrections(fixed) == {"date_end": ("2026-01-15", "2026-01-05")}
 
 
-def test_visit_date_in_an_article_without_dates_is_removed() -> None:
+def test_visit_date_in_an_article_without_dates_is_kept_with_a_warning() -> None:
+    # Issue 9: unstated is not contradicted (a weekday or duration the layer does not read).
     article = synthetic(ENGLISH_NO_DATE, "nodate")
     assert find_mentions(article).dates == []
     model = visit(article, "visited China for talks with Wang Yi", date_start="2025-03-01")
-    fixed = only(run(article, model))
-    assert fixed.date_start is None
-    assert corrections(fixed) == {"date_start": ("2025-03-01", None)}
+    result = run(article, model)
+    assert only(result).date_start == date(2025, 3, 1)
+    assert "date_start" not in corrections(only(result))
+    assert "2025-03-01 is not stated" in result.warnings[0]
 
 
 def test_date_stated_elsewhere_in_the_article_is_kept(persian: Article) -> None:
@@ -343,11 +345,11 @@ def test_published_date_supports_a_date(persian: Article) -> None:
     assert only(run(persian, model)) is model
 
 
-def test_unsupported_date_far_from_any_date_mention_is_removed(persian: Article) -> None:
+def test_unsupported_date_far_from_any_date_mention_is_kept_with_a_warning(persian: Article) -> None:
     model = dialogue(persian, PERSIAN_DIALOGUE, parties=["CHN", "PAK"], date_start="2026-02-01")
-    fixed = only(run(persian, model))
-    assert fixed.date_start is None
-    assert corrections(fixed) == {"date_start": ("2026-02-01", None)}
+    result = run(persian, model)
+    assert only(result) is model
+    assert "kept" in result.warnings[0]
 
 
 def test_missing_date_is_not_filled_but_suggested() -> None:
@@ -401,9 +403,10 @@ def test_visit_nested_country_fields_are_left_alone(persian: Article) -> None:
     fixed = only(run(persian, model))
     assert fixed.host_country_iso3 == "USA"
     assert fixed.visitor == model.visitor
-    # USA kept (not found, but not contradicted); China added (the evidence names it).
-    assert fixed.parties == ["CHN", "PAK", "USA"]
-    assert corrections(fixed) == {"parties": (["PAK", "USA"], ["CHN", "PAK", "USA"])}
+    # USA kept (not found, but not contradicted); China, named by the evidence, is not
+    # added to a list the model gave (only an empty list is filled).
+    assert fixed.parties == ["PAK", "USA"]
+    assert corrections(fixed) == {}
 
 
 def test_countries_named_in_the_evidence_are_added_to_a_dialogue(persian: Article) -> None:
@@ -511,8 +514,8 @@ def test_repaired_events_fit_a_result_line(persian: Article) -> None:
     assert {c.field for c in money.corrections} == {"amount", "currency", "qualifier", "amount_text"}
     assert money.amount_text == "بیش از ۳۰ میلیارد دلار"
     talks = again.events[1]
-    assert talks.parties == ["CHN", "PAK", "USA"]
-    assert talks.date_start is None
+    assert talks.parties == ["USA"]  # kept (not contradicted), nothing added to a list the model gave
+    assert talks.date_start == date(2030, 1, 1)  # not stated, not contradicted: kept with a warning
 
 
 def test_repair_is_deterministic(persian: Article) -> None:

@@ -64,6 +64,9 @@ class DateMention:
     kind: str = field(default="day", compare=False)
     # A bare weekday read forward (on or after the reference date); None otherwise.
     ahead: str | None = field(default=None, compare=False)
+    # False when the year was not written but inferred (from the publication date
+    # or the article's other years): only the month and day are the text's.
+    year_given: bool = field(default=True, compare=False)
 
 
 _GREGORIAN, _SOLAR, _HIJRI = "gregorian", "solar", "hijri"
@@ -426,6 +429,7 @@ def _mention(
         day if date_start is None else None,
         kind=_KINDS.get(cand.kind, "relative"),
         ahead=ahead if ahead != date_start else None,
+        year_given=not cand.parts.get("_inferred_year"),
     )
 
 
@@ -481,6 +485,7 @@ class _Resolver:
                 y1 = y2 - 1 if (m1, d1) > (m2, d2 or 0) else y2
             if y1 is None:
                 y1 = self._infer_year(cal, m1, d1)
+                cand.parts["_inferred_year"] = "yes"
             if y2 is None and y1 is not None:
                 y2 = y1 + 1 if (m1, d1) > (m2, d2 or 0) else y1
             if y1 is None or y2 is None or d2 is None:
@@ -489,6 +494,8 @@ class _Resolver:
             if first is None or last is None or last < first:
                 return None
             return first.isoformat(), last.isoformat(), None, None
+        if y1 is None:
+            cand.parts["_inferred_year"] = "yes"
         year = y1 if y1 is not None else self._infer_year(cal, m1, d1)
         if year is None:
             return (

@@ -103,9 +103,10 @@ def test_right_date_in_the_quote_is_kept(lang: str) -> None:
 def test_month_never_confirms_a_day() -> None:
     source = article("Les deux pays ont signé un accord en mars 2025 à Paris.", lang="fr")
     model = event(source, "Les deux pays ont signé un accord en mars 2025", date_start="2025-03-17")
-    fixed, _ = run(source, model)
-    assert fixed.date_start is None  # type: ignore[attr-defined]
-    assert fixes(fixed) == {"date_start": ("2025-03-17", None)}
+    fixed, result = run(source, model)
+    # Not confirmed (a warning says so), and not contradicted either: kept.
+    assert fixes(fixed) == {}
+    assert "2025-03-17 is not stated" in result.warnings[0]
 
 
 def test_month_in_the_quote_does_not_hide_the_day_stated_elsewhere() -> None:
