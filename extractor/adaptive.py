@@ -37,6 +37,8 @@ class AdaptiveGate:
         self._waiters: list[asyncio.Future[None]] = []
         self._paused_until = -math.inf
         self._last_decrease = -math.inf
+        # Failed attempts since the last success, run-wide: tells bad luck from an endpoint down.
+        self.failure_streak = 0
         # Counters for benchmarks and the summary.
         self.decreases = 0
         self.lowest = self.limit
@@ -82,8 +84,19 @@ class AdaptiveGate:
             self.decreases += 1
             self.lowest = min(self.lowest, self.limit)
 
+    def failed(self) -> None:
+        """An attempt failed (any retryable fault)."""
+        self.failure_streak += 1
+
+    @property
+    def failing_broadly(self) -> bool:
+        """A whole round of requests failed with no success between: the endpoint is down or
+        overloaded, not unlucky. Backoff then grows per attempt; otherwise it stays short."""
+        return self.failure_streak >= min(self.capacity, 8)
+
     def recovered(self) -> None:
         """A request succeeded: let one more in flight per round of successes."""
+        self.failure_streak = 0
         if self.maximum and self.limit < self.maximum:
             self.limit = min(float(self.maximum), self.limit + 1 / self.limit)
             self._wake()

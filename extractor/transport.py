@@ -53,7 +53,7 @@ class TransportPolicy:
     # Push-back (429, 503, connection refused) is bounded by the article's time budget only:
     # it says "later", not "never", and a busy endpoint must not cost an article.
     attempts: int | None = 5
-    initial_wait: float = 0.5
+    initial_wait: float = 0.25
     max_wait: float = 30.0
     # Seconds an article may spend on HTTP (attempts, retries, re-asks and waits).
     # None: (re-asks + 1) x --timeout, plus room for backing off.
@@ -166,16 +166,18 @@ class ResilientTransport(httpx2.AsyncBaseTransport):
                     if outcome.status_code == 200:
                         outcome = await self._account(outcome, request, meter, estimate)
                     return outcome
+                self.gate.failed()
                 meter.last_failure = f"HTTP {outcome.status_code}"
                 hard_failures += outcome.status_code not in _PUSH_BACK_STATUS
                 wait = self._wait_after(outcome, attempt, meter)
             else:
+                self.gate.failed()
                 meter.last_failure = _describe(outcome)
                 if isinstance(outcome, httpx2.ConnectError):
                     self.gate.push_back()  # unreachable: let fewer requests pile up against it
                 else:
                     hard_failures += 1
-                wait = jittered(attempt, initial=policy.initial_wait, maximum=policy.max_wait)
+                wait = self._backoff(attempt)
             if not self._may_retry(hard_failures, wait, meter):
                 if isinstance(outcome, httpx2.Response):
                     return outcome
@@ -218,18 +220,24 @@ class ResilientTransport(httpx2.AsyncBaseTransport):
         )
 
     def _wait_after(self, response: httpx2.Response, attempt: int, meter: Meter) -> float:
-        policy = self.policy
-        asked = server_wait(response.headers, ceiling=policy.max_retry_after)
+        asked = server_wait(response.headers, ceiling=self.policy.max_retry_after)
         if asked is not None and asked.note:
             meter.note(asked.note)
-        if asked is not None and asked.from_server:
-            wait = asked.seconds
-        else:
-            wait = jittered(attempt, initial=policy.initial_wait, maximum=policy.max_wait)
+        trusted = asked is not None and asked.from_server
+        wait = asked.seconds if asked is not None and trusted else self._backoff(attempt)
         if response.status_code in _PUSH_BACK_STATUS:
-            # A server-given wait applies to the whole run; our own guess only to this request.
-            self.gate.push_back(wait if asked is not None and asked.from_server else 0.0)
+            # A sane server-given wait applies to the whole run; our own guess, or a value we
+            # had to clamp, only to this request.
+            run_wide = asked is not None and trusted and asked.note is None
+            self.gate.push_back(wait if run_wide else 0.0)
         return wait
+
+    def _backoff(self, attempt: int) -> float:
+        # Exponential per attempt only while the endpoint fails broadly; a request that was
+        # merely unlucky among successes tries again soon (a long wait would hold up its
+        # article, and, in ordered output, every line after it).
+        exponent = attempt if self.gate.failing_broadly else 1
+        return jittered(exponent, initial=self.policy.initial_wait, maximum=self.policy.max_wait)
 
     def _may_retry(self, hard_failures: int, wait: float, meter: Meter) -> bool:
         if self.policy.attempts is not None and hard_failures >= self.policy.attempts:
