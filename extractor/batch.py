@@ -91,7 +91,8 @@ class Batch:
         self.backend = get_backend(self.options.backend_name)
         self.backend.check(self.options.backend_options)
         if self.options.cache_path:
-            AnswerCache(self.options.cache_path).close()  # a bad cache path fails now, not per article
+            # A bad cache path fails now, not per article; a damaged file is reported (or reset) now.
+            AnswerCache(self.options.cache_path, reset=self.options.cache_reset).close()
         # 2. Then the files this run writes: locked, or created beside their targets.
         self._files = ExitStack()
         try:

@@ -28,6 +28,7 @@ class RunConfig:
     prompt_version: str = DEFAULT_PROMPT_VERSION
     keep_ungrounded: bool = False
     cache_path: str | None = None  # None: no cache
+    retry_failed: bool = False  # ask again where the cache remembers a paid-for failure
     rpm: float | None = None
     tpm: float | None = None
     max_article_chars: int | None = DEFAULT_MAX_ARTICLE_CHARS
@@ -51,7 +52,8 @@ async def open_extractor(config: RunConfig, *, max_in_flight: int | None = None)
     else:
         client = ModelClient(config.endpoint, config.settings, config.policy, limits, max_in_flight)
     try:
-        extractor = Extractor(client, load_prompt(config.prompt_version), config.keep_ungrounded, cache)
+        prompt = load_prompt(config.prompt_version)
+        extractor = Extractor(client, prompt, config.keep_ungrounded, cache, retry_failed=config.retry_failed)
         _add_rules_checks(extractor, config)
         yield extractor
     finally:

@@ -43,6 +43,8 @@ class Options:
     keep_ungrounded: bool = False
     # True: the default cache file; False/None: no cache; a path: that file.
     cache: str | Path | bool | None = True
+    cache_reset: bool = False  # start a new cache file (a damaged one is otherwise skipped)
+    retry_failed: bool = False  # ask again where the cache remembers a paid-for failure
     max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS
     # The batch
     engine: str = "asyncio"
@@ -114,6 +116,7 @@ class Options:
             prompt_version=prompt_version or self.prompt_version,
             keep_ungrounded=self.keep_ungrounded,
             cache_path=self.cache_path,
+            retry_failed=self.retry_failed,
             rpm=self.rpm,
             tpm=self.tpm,
             max_article_chars=self.max_article_chars,

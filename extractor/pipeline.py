@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,9 +21,22 @@ from extractor.mentions.language import detect_language
 from extractor.model_client import Outcome
 from extractor.passes import missed_prompt, pass_key
 from extractor.prompting import Prompt
+from extractor.redaction import redact
 from extractor.repair import Repaired, repair
 from extractor.rules.crosscheck import cross_check
 from extractor.schemas import ArticleResult, ErrorInfo, ModelInfo, Source, Usage
+
+
+@dataclass
+class _Ledger:
+    """What one article has paid for and stored so far, kept apart from its result so that a
+    crash after the model answered still reports the requests, and drops what it cached."""
+
+    usage: Usage = field(default_factory=Usage)
+    cached_keys: list[str] = field(default_factory=list)
+
+
+_ledger: contextvars.ContextVar[_Ledger | None] = contextvars.ContextVar("ledger", default=None)
 
 
 @dataclass
@@ -37,16 +51,24 @@ class Extractor:
     prefilter: Callable[[Article], bool] | None = None
     # A second pipeline (the rules coder) whose events mark this one's (--cross-check).
     cross_checker: Extractor | None = None
+    retry_failed: bool = False  # ask again where the cache remembers a paid-for failure
     # Requests under way by answer key: a second copy of an article waits for the
     # first one's answer instead of paying for the same request again.
     _in_flight: dict[str, asyncio.Future[Outcome]] = field(default_factory=dict, init=False, repr=False)
 
     async def extract(self, item: Article | Unreadable) -> ArticleResult:
         """The article's result line; never raises, so one article cannot stop a batch."""
+        ledger = _Ledger()
+        token = _ledger.set(ledger)
         try:
             return await self._extract(item)
         except Exception as exc:  # a bug here must cost one article, not the run
-            return self._failed(item, ErrorInfo(kind="internal", message=f"{type(exc).__name__}: {exc}"))
+            if self.cache is not None:  # an answer whose processing crashed is no good answer
+                self.cache.forget(ledger.cached_keys)
+            error = ErrorInfo(kind="internal", message=redact(f"{type(exc).__name__}: {exc}"))
+            return self._failed(item, error).model_copy(update={"usage": ledger.usage})
+        finally:
+            _ledger.reset(token)
 
     async def _extract(self, item: Article | Unreadable) -> ArticleResult:
         if isinstance(item, Unreadable):
@@ -124,6 +146,8 @@ class Extractor:
         cache = self.cache if self.model.cacheable else None
         if cache is not None and (answer := cache.get(key)) is not None:
             return Outcome(answer, Usage(), cached=True)
+        if cache is not None and not self.retry_failed and (failure := cache.get_failure(key)) is not None:
+            return Outcome(None, Usage(), failure.error, failure.notes, cached=True)
         if (under_way := self._in_flight.get(key)) is not None:
             first = await asyncio.shield(under_way)
             return Outcome(first.answer, Usage(), first.error, first.notes, cached=first.answer is not None)
@@ -141,8 +165,15 @@ class Extractor:
             raise
         finally:
             del self._in_flight[key]
+        ledger = _ledger.get()
+        if ledger is not None:
+            ledger.usage = ledger.usage.add(outcome.usage)
         if cache is not None and outcome.answer is not None:
             cache.put(key, outcome.answer, self.model.endpoint.model)
+            if ledger is not None:
+                ledger.cached_keys.append(key)
+        elif cache is not None and outcome.error is not None:  # only paid-for failures are kept
+            cache.put_failure(key, outcome.error, outcome.notes, self.model.endpoint.model)
         return outcome
 
     def _result(self, article_id: str, source: Source, outcome: Outcome, key: str, **fields: object) -> ArticleResult:

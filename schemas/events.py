@@ -98,13 +98,39 @@ class Person(BaseModel):
     country_iso3: CountryCode | None = None
 
 
+# Bounds that keep hostile numbers (1e308, 5e-324, a 32-digit round) out of repair, the cache
+# and Parquet: validation errors the model is re-asked with, never crashes later. Checked by
+# validators, not Field(lt=...), so the answer schema the model sees (and its hash) is unchanged.
+MAX_AMOUNT = 1e16  # above the world's GDP in any currency's units
+MIN_AMOUNT = 0.01
+MAX_ROUND = 999
+YEARS = range(1900, 2101)
+
+
 def _positive_amount(value: float) -> float:
-    if value <= 0:
+    if not MIN_AMOUNT <= value < MAX_AMOUNT:
         raise ValueError(
-            "amount must be a positive number written out in units "
+            f"amount must be a positive number from {MIN_AMOUNT} to below {MAX_AMOUNT:.0e}, written out in units "
             "(30 billion is 30000000000); put the words of the article in amount_text"
         )
     return value
+
+
+def _sane_round(value: int | None) -> int | None:
+    if value is not None and value > MAX_ROUND:
+        raise ValueError(f"round must be at most {MAX_ROUND}; give the round number the article states, or null")
+    return value
+
+
+def _year_in_range(value: date | None) -> date | None:
+    if value is not None and value.year not in YEARS:
+        raise ValueError(
+            f"the year {value.year} is out of range ({YEARS.start}-{YEARS.stop - 1}); use the article's date or null"
+        )
+    return value
+
+
+SaneDate = Annotated[date | None, AfterValidator(_year_in_range)]
 
 
 class EventFields(BaseModel):
@@ -125,8 +151,8 @@ class EventFields(BaseModel):
     type: str
     status: Status = Field(description="occurred, planned or ongoing, as the article reports it")
     summary_en: str = Field(description="One English sentence saying what happened")
-    date_start: date | None = Field(None, description="YYYY-MM-DD, only if the article gives it")
-    date_end: date | None = Field(None, description="YYYY-MM-DD for multi-day events, else null")
+    date_start: SaneDate = Field(None, description="YYYY-MM-DD, only if the article gives it")
+    date_end: SaneDate = Field(None, description="YYYY-MM-DD for multi-day events, else null")
     parties: list[CountryCode] = Field(
         default_factory=list,
         description="ISO 3166-1 alpha-3 codes of the countries involved (a visit: visitor's and host's)",
@@ -151,7 +177,9 @@ class StrategicDialogueFields(EventFields):
     key_facts = ("round",)
 
     type: Literal["strategic_dialogue"]
-    round: int | None = Field(None, ge=1, description="Round number, e.g. 7 for the seventh round")
+    round: Annotated[int | None, AfterValidator(_sane_round)] = Field(
+        None, ge=1, description="Round number, e.g. 7 for the seventh round"
+    )
     participants: list[Person] = Field(default_factory=list)
     topics: list[str] = Field(default_factory=list, description="Short English phrases")
     outcomes: list[str] = Field(default_factory=list, description="Short English phrases")

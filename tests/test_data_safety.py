@@ -184,7 +184,11 @@ def test_a_bad_cache_leaves_the_output_whole(tmp_path: Path, capsys: pytest.Capt
     before = keep.read_bytes()
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"this is not a database" * 100)
-    argv = ["run", *inputs, "--backend", "rules", "--quiet", "-o", str(keep), "--cache", str(junk)]
+    # A cache that cannot be opened at all (a folder) is a usage error; a damaged cache file is
+    # skipped with a warning instead (issue 11 item 4, tests/test_cache_faults.py).
+    unusable = tmp_path / "a-folder.sqlite"
+    unusable.mkdir()
+    argv = ["run", *inputs, "--backend", "rules", "--quiet", "-o", str(keep), "--cache", str(unusable)]
     assert main(argv) == 2
     assert "cache" in one_error_line(capsys)
     assert keep.read_bytes() == before

@@ -22,7 +22,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"removed {cache.clear()} cached answers from {cache.path}")
             return 0
         stats = cache.stats()
-        print(f"{stats.path}: {stats.answers} answers, {stats.bytes / 1e6:.1f} MB")
+        if stats.damaged:
+            print(f"{stats.path}: damaged ({stats.damaged}); `extractor cache clear` starts a new one")
+            return 0
+        failures = f", {stats.failures} paid-for failures" if stats.failures else ""
+        print(f"{stats.path}: {stats.answers} answers{failures}, {stats.bytes / 1e6:.1f} MB")
         for model, count in stats.models.items():
             print(f"  {model}: {count}")
         return 0

@@ -79,6 +79,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     batch.add_argument("--no-cache", action="store_true", help="neither read nor write the answer cache")
     batch.add_argument("--cache", metavar="PATH", help=f"answer cache file (default: {default_cache_path()})")
+    batch.add_argument("--cache-reset", action="store_true", help="start a new cache file (e.g. after damage)")
+    batch.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="ask the model again where the cache remembers an answer that failed validation",
+    )
     batch.add_argument("--summary", metavar="FILE", help="also write the run summary as JSON here")
     batch.add_argument("--prices", metavar="FILE", help="price table (JSON, USD per million tokens per model)")
     batch.add_argument(
@@ -127,6 +133,8 @@ def options_from(args: argparse.Namespace) -> dict[str, Any]:
         "prompt_version": args.prompt_version,
         "keep_ungrounded": args.keep_ungrounded,
         "cache": False if args.no_cache else (args.cache or True),
+        "cache_reset": args.cache_reset,
+        "retry_failed": args.retry_failed,
         "max_article_chars": args.max_article_chars,
         "engine": args.engine,
         "concurrency": args.concurrency,
