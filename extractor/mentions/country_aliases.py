@@ -39,6 +39,7 @@ ZH_PARTNERS: dict[str, str] = {
     "英": "GBR",
     "法": "FRA",
     "土": "TUR",
+    "沙": "SAU",
 }
 # ... except where the pair starts a common unrelated word.
-ZH_NOT_AFTER_PAIR = "洲东车"  # 中美洲 Central America, 中东 Middle East, 中巴车 minibus
+ZH_NOT_AFTER_PAIR = "洲东车漠"  # 中美洲 Central America, 中东 Middle East, 中巴车 minibus, 中沙漠 (desert)

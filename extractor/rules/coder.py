@@ -53,6 +53,8 @@ MARKER_GAP = 2
 # How far (folded characters) the one country of a visit may stand from its trigger: "visit to X",
 # "arrived in X", "به X سفر کرد", "抵达X".
 VISIT_OBJECT_GAP = 14
+# How close (folded characters) a country stands before the office title it qualifies.
+TITLE_GAP = 1
 
 
 @dataclass
@@ -385,14 +387,24 @@ def _visits(ctx: _ArticleContext, sent: _Sentence, hits: list[Hit], lexicon: Lex
         return []
     hit = hits[0]
     marked = _after_marker(lexicon, sent, countries, hit)
-    nearest = min(countries, key=lambda c: abs(sent.to_folded(c.start) - hit.start)).iso3
+    # A country written right before an office title names that office's holder ("沙地阿拉伯国王",
+    # "Pakistani Prime Minister"): the one nearest the trigger is the visitor's, and the host is
+    # the nearest other country.
+    titled = sorted(
+        (abs(sent.to_folded(c.start) - hit.start), c.iso3)
+        for c in countries
+        if c.iso3 in _before_title(lexicon, sent, countries)
+    )
+    visitor_first = titled[0][1] if titled and not marked else None
+    hosts = [c for c in countries if c.iso3 != visitor_first] or countries
+    nearest = min(hosts, key=lambda c: abs(sent.to_folded(c.start) - hit.start)).iso3
     host = marked or nearest
     others = [c.iso3 for c in countries if c.iso3 != host]
     if not others and (marked is None or not _next_to(sent, countries, host, hit)):
         # One country, not the trigger's own object ("visit to X", "به X سفر"): a domestic
         # trip ("visited the fair in Paris"), or a visit we cannot place.
         return []
-    visitor_country = others[0] if others else None
+    visitor_country = visitor_first if visitor_first in others else (others[0] if others else None)
     name = visitor_name(lexicon, sent.sentence.text, sent.folded, sent.origin, hit.start)
     when = _date_near(ctx, sent, hit.start)
     status = _status(lexicon, sent.folded, when, ctx.article.published)
@@ -408,6 +420,14 @@ def _visits(ctx: _ArticleContext, sent: _Sentence, hits: list[Hit], lexicon: Lex
         "host_country_iso3": host,
     }
     return [_Draft("visit", fields, [sent.index], host)]
+
+
+def _before_title(lexicon: Lexicon, sent: _Sentence, countries: list[CountryMention]) -> set[str]:
+    titles = lexicon.cues.get("titles")
+    starts = [t.start for t in titles.find(sent.folded)] if titles else []
+    return {
+        c.iso3 for c in countries if any(0 <= start - (sent.to_folded(c.end - 1) + 1) <= TITLE_GAP for start in starts)
+    }
 
 
 def _next_to(sent: _Sentence, countries: list[CountryMention], code: str, hit: Hit) -> bool:

@@ -65,9 +65,9 @@ def test_dev_corpus_floors(tmp_path: Path) -> None:
     results = run(tmp_path, DEV / "articles")
     evaluation = evaluate(load_gold(DEV / "gold"), results).to_json()
     micro = evaluation["micro"]
-    assert micro["f1"] >= 0.80, micro
+    assert micro["f1"] >= 0.83, micro
     assert micro["precision"] >= 0.85, micro
-    assert micro["recall"] >= 0.75, micro
+    assert micro["recall"] >= 0.80, micro
     for name, counts in evaluation["per_type"].items():
         assert counts["f1"] >= 0.70, (name, counts)
     negatives = [r for article_id, r in results.items() if article_id.startswith(NEGATIVES)]
