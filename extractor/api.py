@@ -26,7 +26,7 @@ from extractor.article import Article, Unreadable
 from extractor.backends import get_backend
 from extractor.batch import Batch, PathLike
 from extractor.config import open_extractor
-from extractor.errors import UserError, error_for_kind
+from extractor.errors import UserError, error_for_kind, refuse_running_loop
 from extractor.options import Options
 from extractor.preflight import check_endpoint
 from extractor.reader import STDIN, article_from_bytes, read_one
@@ -48,6 +48,7 @@ def extract(text_or_path: str | os.PathLike[str], *, raise_on_failure: bool = Tr
     `InternalError`) with the result line as `.result`; `raise_on_failure=False` returns it.
     Inside a running event loop (a notebook), use `aextract`.
     """
+    refuse_running_loop("extractor.extract", "await extractor.aextract(...)")
     return asyncio.run(aextract(text_or_path, raise_on_failure=raise_on_failure, **settings))
 
 

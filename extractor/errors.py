@@ -15,6 +15,7 @@ one that matches a failed line (`error_for_kind`), carrying the line as `.result
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 
@@ -79,3 +80,13 @@ _BY_KIND: dict[str, type[ExtractorError]] = {
 def error_for_kind(kind: str, message: str, *, result: Any = None) -> ExtractorError:
     """The exception class a result line's `error.kind` stands for."""
     return _BY_KIND.get(kind, ExtractorError)(message, result=result)
+
+
+def refuse_running_loop(call: str, instead: str) -> None:
+    """A blocking call made inside a running event loop (a notebook, a web handler) cannot
+    start its own: say which async twin to use instead of asyncio's RuntimeError."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise UserError(f"{call} blocks, and an event loop is already running here; use {instead}")

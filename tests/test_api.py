@@ -110,3 +110,16 @@ def test_tools_over_results_take_files_or_results(tmp_path: Path) -> None:
     assert evaluation.to_json()["micro"]["f1"] == 1.0
     assert extractor.export(fixture, tmp_path / "events.csv") == sum(len(r.events) for r in results.values())
     assert extractor.report(fixture, title="T").startswith("<!DOCTYPE html>")
+
+
+def test_blocking_calls_inside_a_running_loop_name_the_async_twin(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("China and Pakistan met.", encoding="utf-8")
+
+    async def in_a_notebook() -> None:
+        with pytest.raises(extractor.UserError, match="aextract"):
+            extractor.extract("China and Pakistan met.", backend="rules")
+        with pytest.raises(extractor.UserError, match="aextract_batch"):
+            list(extractor.extract_batch([article], backend="rules"))
+
+    asyncio.run(in_a_notebook())

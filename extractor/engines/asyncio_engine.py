@@ -7,6 +7,7 @@ from collections.abc import AsyncGenerator, Iterator
 
 from extractor.config import RunConfig, open_extractor
 from extractor.engines import SkipCheck, register
+from extractor.errors import refuse_running_loop
 from extractor.reader import Input, read_one
 from extractor.runner import Item, iter_batch
 from extractor.schemas import ArticleResult
@@ -24,6 +25,7 @@ class AsyncioEngine:
     ) -> Iterator[ArticleResult]:
         """The results one by one, on an event loop of their own (asyncio.Runner turns
         Ctrl-C into cancelling the articles under way, then KeyboardInterrupt here)."""
+        refuse_running_loop("iterating extractor.extract_batch(...)", "async for ... in extractor.aextract_batch(...)")
         with asyncio.Runner() as runner:
             stream = self.aresults(inputs, config, concurrency=concurrency, ordered=ordered, skip=skip)
             try:
