@@ -43,8 +43,8 @@ Rules, in the order they run:
       range is accepted unless a single day at least as near says otherwise. A
       whole month ('in March 2025') never states a day and never decides. A
       mention whose year could not be inferred states the same month and day,
-      but is never used as a replacement. For date_end, a single day equal to
-      date_start is about the start and is skipped.
+      but is never used as a replacement. For date_end only ranges count: a
+      single day near the evidence is a day of the event, not its end.
    b. The first rank holding a day or range decides: if nothing there states
       the model's date, it is set to the nearest mention's date (its start for
       date_start, its end, which may be null, for date_end). When the nearest
@@ -96,6 +96,8 @@ from babel.numbers import get_currency_name
 from pydantic import BaseModel
 
 from extractor.mentions import DateMention, Mentions, MoneyMention
+from extractor.mentions._terms import alternation, fold_term
+from extractor.mentions.currencies import currency_table
 from extractor.reader import Article
 from extractor.schemas import Correction, RejectedEvent
 from extractor.text.align import ArticleAligner
@@ -276,7 +278,7 @@ def _repair_money(
         return
     if not _same_amount(data["amount"], mention.amount):
         _set(data, "amount", mention.amount, out)
-    if data["currency"] != mention.currency and _currency_contradicted(data["currency"], mention.currency, ctx):
+    if data["currency"] != mention.currency and _currency_contradicted(data["currency"], mention, ctx):
         _set(data, "currency", mention.currency, out)
     # No qualifier word next to a number is no evidence that the figure is exact:
     # only a word the text has ('more than', 'up to') contradicts the model.
@@ -286,16 +288,30 @@ def _repair_money(
         _set(data, "amount_text", mention.text, out)
 
 
-def _currency_contradicted(given: str, read: str, ctx: _Context) -> bool:
-    """Whether the text contradicts the model's currency, given the one read next to the number.
+def _currency_contradicted(given: str, mention: MoneyMention, ctx: _Context) -> bool:
+    """Whether the text contradicts the model's currency, given the mention read for its amount.
 
-    Not when the article names the model's currency anywhere (a converted figure,
-    a second currency), nor when both are of one family ('Rs' is read as PKR and
+    Not when the mention's own words name no currency (the money layer carried
+    one over from an earlier figure: '(Euro 7 billion)' after 'Rs 64,000 crore'),
+    when the article names the model's currency anywhere (a converted figure, a
+    second currency), nor when both are of one family ('Rs' is read as PKR and
     may be INR; '元' as CNY and may be TWD): the word the text uses cannot tell.
     """
-    if given in ctx.currencies:
+    read = mention.currency
+    if given in ctx.currencies or not _names_a_currency(mention.text, ctx.mentions.language):
         return False
     return _family(given) != _family(read) and not {given, read} <= _YUAN_WORDS
+
+
+def _names_a_currency(text: str, lang: str | None) -> bool:
+    return _currency_words(lang).search(fold_term(text)) is not None
+
+
+@lru_cache(maxsize=8)
+def _currency_words(lang: str | None) -> re.Pattern[str]:
+    """Any currency word, symbol or code of the language, on folded text; built once per language."""
+    terms = sorted(currency_table(lang), key=len, reverse=True)
+    return re.compile(alternation(terms))
 
 
 @lru_cache(maxsize=512)
@@ -381,8 +397,9 @@ def _date_verdict(
             return _KEEP
         specific = [d for d in tier if _specific(d)]
         if which == "date_end":
-            # A single day equal to date_start tells when the event began, not that it ended then.
-            specific = [d for d in specific if d.date_end or not _same_day(d, data["date_start"], planned)]
+            # A single day near the evidence is a day of the event (its start, a
+            # meeting on its second day), not its end: only ranges speak of the end.
+            specific = [d for d in specific if d.date_end]
         if not specific:
             continue  # months and year-less days do not decide: look further out
         for mention in specific:

@@ -529,3 +529,44 @@ def test_repair_is_deterministic(persian: Article) -> None:
     first = repair(build(), mentions, persian)
     second = repair(build(), mentions, persian)
     assert [e.model_dump() for e in first.events] == [e.model_dump() for e in second.events]
+
+
+def test_currency_carried_over_by_the_money_layer_does_not_contradict() -> None:
+    # Would-be harm: '(Euro 7 billion)' is read with the currency of the figure before it.
+    article = synthetic("The deal is worth Rs 64,000 crore (Euro 7 billion), officials said.\n", "carry")
+    model = investment(article, "(Euro 7 billion)", amount=7 * B, currency="EUR", amount_text="Euro 7 billion")
+    assert only(run(article, model)) is model
+
+
+def test_currency_of_one_family_is_not_corrected() -> None:
+    # 'Rs' is read as PKR; an Indian article's INR is of the same family (rupee).
+    article = synthetic("India will spend Rs 500 crore on the port, the minister said.\n", "rupee")
+    model = investment(
+        article, "India will spend Rs 500 crore on the port", amount=5e9, currency="INR", amount_text="Rs 500 crore"
+    )
+    assert only(run(article, model)) is model
+
+
+def test_a_different_number_near_the_evidence_is_not_this_figure() -> None:
+    article = synthetic("Exports rose to $8 billion while imports reached $5 billion last year.\n", "two-figures")
+    model = investment(
+        article, "Exports rose to $8 billion", amount=8 * B, currency="USD", amount_text="8 billion dollars"
+    )
+    result = run(article, model)
+    assert only(result).amount == 8 * B
+    # Written differently in the article, but the same number: only amount_text is replaced.
+    assert corrections(only(result)) == {"amount_text": ("8 billion dollars", "$8 billion")}
+
+
+def test_no_qualifier_word_is_no_evidence_of_exact() -> None:
+    # Would-be harm: the model's 'about' from a word the money layer does not read.
+    article = synthetic("China pledged some $3 billion in aid, officials said.\n", "some")
+    model = investment(
+        article,
+        "China pledged some $3 billion in aid",
+        amount=3 * B,
+        currency="USD",
+        qualifier="about",
+        amount_text="$3 billion",
+    )
+    assert only(run(article, model)) is model

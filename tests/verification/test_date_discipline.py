@@ -259,3 +259,23 @@ def test_bare_weekday_of_a_past_event_is_read_backward() -> None:
     assert unchanged(source, right)
     wrong = event(source, quote, date_start="2026-01-12")
     assert fixes(run(source, wrong)[0]) == {"date_start": ("2026-01-12", "2026-01-05")}
+
+
+def test_a_single_day_near_the_evidence_does_not_end_an_event() -> None:
+    # Would-be harm: a visit that began on the 15th and met on the 16th is not over on the 16th.
+    text = "The king arrived on 15 March 2017 for a three-day state visit and met the president on 16 March."
+    source = article(text, published="2017-03-17", lang="en")
+    model = event(source, text.rstrip("."), date_start="2017-03-15", date_end="2017-03-17")
+    assert unchanged(source, model)
+
+
+def test_inferred_year_keeps_the_models_year() -> None:
+    # Would-be harm: 'on 14 February' without a year; the layer's guessed year must not replace the model's.
+    # Published in January 2024, so the layer guesses 2024 for '14 February'; the model says 2023.
+    source = article(
+        "The president began a visit to Beijing on 14 February, his first in years.", published="2024-01-10", lang="en"
+    )
+    right = event(source, "began a visit to Beijing on 14 February", date_start="2023-02-14")
+    assert unchanged(source, right)
+    off = event(source, "began a visit to Beijing on 14 February", date_start="2023-02-15")
+    assert fixes(run(source, off)[0]) == {"date_start": ("2023-02-15", "2023-02-14")}
