@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -105,15 +104,14 @@ def test_a_trickling_server_cannot_stretch_the_timeout(server: FakeOpenAI, artic
     # One byte every 50 ms: a ~900-byte answer would take ~45 s; each byte arrives well within
     # any per-read timeout, so only a deadline on the whole answer stops it.
     server.responder = lambda body: Reply.answer(ANSWER).trickled(0.05)
+    # Without a whole-answer deadline both attempts would complete (every byte is on time) and
+    # the article would be ok; the deadline firing is what fails them.
     policy = TransportPolicy(attempts=2, initial_wait=0.01, max_wait=0.01)
-    started = time.monotonic()
     result = extract(server.base_url, article_path, timeout=0.5, policy=policy)
-    elapsed = time.monotonic() - started
     assert result.status == "failed" and result.error is not None
     assert result.error.kind == "transport"
     assert "no complete answer within 0.5 s" in result.error.message
     assert result.usage.requests == 2
-    assert elapsed < 10  # two 0.5 s attempts and their overhead, not minutes
 
 
 def test_the_article_budget_bounds_retries_and_reasks_together(server: FakeOpenAI, article_path: str) -> None:
