@@ -66,6 +66,7 @@ __all__ = [
 # Without a known context window: small enough for an 8k-token local model with
 # the prompt (about 1,000 tokens) and a 2,048-token answer.
 DEFAULT_MAX_CHUNK_TOKENS = 3000
+MIN_CHUNK_TOKENS = 100  # below this a chunk holds a sentence or two: no context left
 # Even a model with a huge window finds fewer events deep in a long input.
 RECALL_CAP_TOKENS = 8000
 # Context windows of model families whose size is public, by name prefix (longest first wins).
@@ -143,7 +144,7 @@ def default_max_chunk_tokens(model: str | None, max_answer_tokens: int) -> int:
     if not known:
         return DEFAULT_MAX_CHUNK_TOKENS
     window = CONTEXT_WINDOWS[max(known, key=len)]
-    return max(256, min(RECALL_CAP_TOKENS, window - max_answer_tokens - PROMPT_TOKENS))
+    return max(MIN_CHUNK_TOKENS, min(RECALL_CAP_TOKENS, window - max_answer_tokens - PROMPT_TOKENS))
 
 
 @dataclass(frozen=True)

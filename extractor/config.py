@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from extractor.backends import Answerer, Endpoint
 from extractor.cache import AnswerCache
+from extractor.chunking import ChunkSettings, default_max_chunk_tokens, token_counter
 from extractor.model_client import GenerationSettings, ModelClient, TransportPolicy
 from extractor.pipeline import Extractor
 from extractor.prompting import DEFAULT_PROMPT_VERSION, load_prompt
@@ -34,6 +35,15 @@ class RunConfig:
     max_article_chars: int | None = DEFAULT_MAX_ARTICLE_CHARS
     prefilter: str | None = None  # "rules": articles with no event trigger are not sent
     cross_check: str | None = None  # "rules": mark model events by the rules coder's
+    max_chunk_tokens: int | None = None  # None: from the model's context window when known
+    passes: int = 1
+
+
+def chunk_settings(config: RunConfig) -> ChunkSettings:
+    """How long articles are split: the model's tokenizer when available offline, its window when known."""
+    model = config.endpoint.model
+    budget = config.max_chunk_tokens or default_max_chunk_tokens(model, config.settings.max_tokens)
+    return ChunkSettings(max_tokens=budget, counter=token_counter(model))
 
 
 @asynccontextmanager
@@ -53,7 +63,15 @@ async def open_extractor(config: RunConfig, *, max_in_flight: int | None = None)
         client = ModelClient(config.endpoint, config.settings, config.policy, limits, max_in_flight)
     try:
         prompt = load_prompt(config.prompt_version)
-        extractor = Extractor(client, prompt, config.keep_ungrounded, cache, retry_failed=config.retry_failed)
+        extractor = Extractor(
+            client,
+            prompt,
+            config.keep_ungrounded,
+            cache,
+            retry_failed=config.retry_failed,
+            chunking=chunk_settings(config),
+            passes=config.passes,
+        )
         _add_rules_checks(extractor, config)
         yield extractor
     finally:

@@ -14,6 +14,7 @@ from typing import Any
 
 from extractor.backends import BackendOptions, Endpoint
 from extractor.cache import default_cache_path
+from extractor.chunking import MIN_CHUNK_TOKENS
 from extractor.config import DEFAULT_MAX_ARTICLE_CHARS, RunConfig
 from extractor.errors import UserError
 from extractor.model_client import GenerationSettings
@@ -46,6 +47,8 @@ class Options:
     cache_reset: bool = False  # start a new cache file (a damaged one is otherwise skipped)
     retry_failed: bool = False  # ask again where the cache remembers a paid-for failure
     max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS
+    max_chunk_tokens: int | None = None  # None: from the model's context window when known
+    passes: int = 1
     # The batch
     engine: str = "asyncio"
     concurrency: int | None = None  # None: the backend's default
@@ -70,6 +73,9 @@ class Options:
         _at_least("max_retries", self.max_retries, 0)
         _at_least("max_tokens", self.max_tokens, 1)
         _at_least("max_article_chars", self.max_article_chars, 1)
+        _at_least("passes", self.passes, 1)
+        if self.max_chunk_tokens is not None:
+            _at_least("max_chunk_tokens", self.max_chunk_tokens, MIN_CHUNK_TOKENS)
         for name in ("rpm", "tpm", "concurrency"):
             value = getattr(self, name)
             if value is not None:
@@ -122,6 +128,8 @@ class Options:
             max_article_chars=self.max_article_chars,
             prefilter=self.prefilter,
             cross_check=self.cross_check,
+            max_chunk_tokens=self.max_chunk_tokens,
+            passes=self.passes,
         )
 
     def concurrency_for(self, endpoint: Endpoint) -> int:

@@ -238,3 +238,37 @@ def test_passes_union_the_events_of_every_round_and_count_every_request(tmp_path
     assert sorted(event.type for event in result.events) == ["strategic_dialogue", "visit"]
     assert result.usage.requests == 2 and result.usage.prompt_tokens == 200
     assert "strategic_dialogue: The seventh strategic dialogue." in second_prompt
+
+
+# --- the command line -----------------------------------------------------------------
+
+
+def test_run_reads_a_long_article_in_chunks_of_max_chunk_tokens_with_passes(
+    gold_server: FakeOpenAI, tmp_path: Path
+) -> None:
+    from extractor.cli import main
+
+    text = "\n\n".join(p.read_text(encoding="utf-8").strip() for p in ARTICLES[:3])
+    path = tmp_path / "long.txt"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    argv = ["run", str(path), "-o", str(out), "--base-url", gold_server.base_url, "--model", "fake-model"]
+    assert main([*argv, "--quiet", "--no-cache", "--max-chunk-tokens", "300", "--passes", "2"]) == 0
+    line = ArticleResult.model_validate_json(out.read_text(encoding="utf-8"))
+    chunks = list(plan_chunks(text, 0, ChunkSettings(max_tokens=300)))
+    assert len(chunks) >= 3
+    assert line.usage.requests == len(gold_server.chat_requests) == 2 * len(chunks)  # every pass of every chunk
+    assert line.events and all(
+        text[e.start : e.end] == e.quote for event in line.events for e in event.evidence if e.match == "exact"
+    )
+
+
+@pytest.mark.parametrize("flag", [["--passes", "0"], ["--max-chunk-tokens", "10"]])
+def test_bad_chunk_or_pass_settings_are_usage_errors(flag: list[str], tmp_path: Path) -> None:
+    from extractor.cli import main
+
+    path = tmp_path / "a.txt"
+    path.write_text("An article.", encoding="utf-8")
+    with pytest.raises(SystemExit) as exited:
+        main(["run", str(path), "--quiet", *flag])
+    assert exited.value.code == 2

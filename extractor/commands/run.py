@@ -11,6 +11,7 @@ from typing import Any
 from extractor.api import extract_batch
 from extractor.backends import backend_names
 from extractor.cache import default_cache_path
+from extractor.chunking import DEFAULT_MAX_CHUNK_TOKENS, MIN_CHUNK_TOKENS, RECALL_CAP_TOKENS
 from extractor.config import DEFAULT_MAX_ARTICLE_CHARS
 from extractor.engines import engine_names
 from extractor.prompting import DEFAULT_PROMPT_VERSION
@@ -94,6 +95,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"longer articles get a failed 'input' line (default {DEFAULT_MAX_ARTICLE_CHARS:,})",
     )
+    long = parser.add_argument_group("long articles and recall")
+    long.add_argument(
+        "--max-chunk-tokens",
+        type=_count(MIN_CHUNK_TOKENS),
+        metavar="N",
+        help="longer articles are read in chunks of at most N tokens, at sentence boundaries, overlapping "
+        f"(default: from the model's context window when known, capped at {RECALL_CAP_TOKENS:,}, "
+        f"else {DEFAULT_MAX_CHUNK_TOKENS:,})",
+    )
+    long.add_argument(
+        "--passes",
+        type=_count(1),
+        default=1,
+        metavar="N",
+        help="extraction rounds per article or chunk; rounds 2..N ask for the events missed so far (default 1)",
+    )
     parser.add_argument("--prompt-version", default=DEFAULT_PROMPT_VERSION)
     parser.add_argument(
         "--keep-ungrounded", action="store_true", help="keep events whose quotes are not in the text, marked"
@@ -136,6 +153,8 @@ def options_from(args: argparse.Namespace) -> dict[str, Any]:
         "cache_reset": args.cache_reset,
         "retry_failed": args.retry_failed,
         "max_article_chars": args.max_article_chars,
+        "max_chunk_tokens": args.max_chunk_tokens,
+        "passes": args.passes,
         "engine": args.engine,
         "concurrency": args.concurrency,
         "ordered": args.ordered,
