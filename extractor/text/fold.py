@@ -23,6 +23,7 @@ What folding does, per character:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -136,6 +137,38 @@ class Folded:
         return start, self.ends[fend - 1]
 
 
+class _Pieces(dict[int, str]):
+    """Code point -> its folding, filled on first use: a `str.translate` table.
+
+    An article repeats few distinct characters, and `str.translate` applies a
+    table in C: folding a text is then one pass, not a Python loop per character.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        # Fast path for plain ASCII, where folding is just lower-casing.
+        ascii_plain = char.isascii() and (char.isalnum() or char in ",.-$%")
+        piece = self[code] = char.lower() if ascii_plain else fold_char(char)
+        return piece
+
+
+class _Lengths(dict[int, str]):
+    """Code point -> chr(length of its folding): a second table, so lengths come from C too."""
+
+    def __missing__(self, code: int) -> str:
+        length = self[code] = chr(len(_PIECES[code]))
+        return length
+
+
+_PIECES = _Pieces()
+_LENGTHS = _Lengths()
+# Runs of spaces in the folded text: collapsed to their first space, or dropped.
+_SPACE_RUN = re.compile(" {2,}")
+_SPACES = re.compile(" +")
+# Stretches of original characters that do not fold to exactly one character.
+_ODD_LENGTHS = re.compile("[^\x01]+")
+
+
 @lru_cache(maxsize=32)
 def fold(text: str, *, spaces: bool = True) -> Folded:
     """Fold ``text`` for matching (see module docstring); pure and idempotent.
@@ -145,16 +178,70 @@ def fold(text: str, *, spaces: bool = True) -> Folded:
 
     With ``spaces=False`` every whitespace is dropped, so that word splits that
     differ only by spacing ('گفت و گو' / 'گفتوگو') compare equal.
+
+    Built from whole-string operations (two `str.translate` tables, regexes for
+    the characters that vanish or expand and for the spaces) rather than a Python
+    loop per character: folding is on every article's path. `_fold_slowly` is the
+    character-by-character reference it must equal.
     """
+    joined = text.translate(_PIECES)
+    lengths = text.translate(_LENGTHS)
+    size = len(text)
+    origin: list[int] | range = range(size)
+    ends: list[int] | range = range(1, size + 1)
+    if _ODD_LENGTHS.search(lengths) is not None:
+        # Some characters vanish (ZWNJ, harakat) or expand ('ﷺ'): map around them
+        # in stretches, not character by character.
+        origin, ends = _stretches(lengths, size)
+    # A space run keeps its first space (none with spaces=False); removed characters
+    # left no trace in `joined`, so spaces they separated are one run, as they should be.
+    runs = list((_SPACE_RUN if spaces else _SPACES).finditer(joined))
+    if runs:
+        keep = 1 if spaces else 0
+        kept: list[int] = []
+        kept_ends: list[int] = []
+        parts: list[str] = []
+        position = 0
+        for run in runs:
+            cut = run.start() + keep
+            kept.extend(origin[position:cut])
+            kept_ends.extend(ends[position:cut])
+            parts.append(joined[position:cut])
+            position = run.end()
+        kept.extend(origin[position:])
+        kept_ends.extend(ends[position:])
+        parts.append(joined[position:])
+        joined, origin, ends = "".join(parts), kept, kept_ends
+    return Folded(joined, (*origin, size), tuple(ends))
+
+
+def _stretches(lengths: str, size: int) -> tuple[list[int], list[int]]:
+    """origin and ends for pieces of these lengths (chr(length) per character)."""
+    origin: list[int] = []
+    ends: list[int] = []
+    previous = 0
+    for odd in _ODD_LENGTHS.finditer(lengths):
+        start, stop = odd.span()
+        origin.extend(range(previous, start))
+        ends.extend(range(previous + 1, start + 1))
+        for index in range(start, stop):
+            length = ord(lengths[index])
+            origin.extend([index] * length)
+            ends.extend([index + 1] * length)
+        previous = stop
+    origin.extend(range(previous, size))
+    ends.extend(range(previous + 1, size + 1))
+    return origin, ends
+
+
+def _fold_slowly(text: str, spaces: bool) -> Folded:
+    """Character by character: the reference the fast path must equal."""
     chars: list[str] = []
     origin: list[int] = []
     ends: list[int] = []
     last_space = False
     for index, char in enumerate(text):
-        # Fast path for plain ASCII, where folding is just lower-casing.
-        ascii_plain = char.isascii() and (char.isalnum() or char in ",.-$%")
-        folded = char.lower() if ascii_plain else fold_char(char)
-        for piece in folded:
+        for piece in _PIECES[ord(char)]:
             if piece == " ":
                 if last_space or not spaces:
                     continue

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.text.fold import fold
+from extractor.text.fold import _fold_slowly, fold
 
 # Letters from the scripts we handle plus the troublemakers fold must absorb.
 ALPHABET = st.sampled_from(
@@ -127,3 +127,10 @@ def test_spans_map_back_to_original_slices(text: str, data: st.DataObject) -> No
     # a span may cut an expansion ('s' of 'ß'), then the slice holds it whole.
     refolded = fold(text[start:end]).text
     assert span.strip() in refolded or span.strip() == ""
+
+
+@given(TEXTS, st.booleans())
+def test_the_whole_string_folding_equals_the_character_by_character_reference(text: str, spaces: bool) -> None:
+    fast = fold.__wrapped__(text, spaces=spaces)
+    slow = _fold_slowly(text, spaces)
+    assert (fast.text, fast.origin, fast.ends) == (slow.text, slow.origin, slow.ends)
