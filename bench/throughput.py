@@ -201,10 +201,19 @@ def fake_server_process(latency: float, kind: str = "empty") -> Iterator[str]:
 # -- our side: the real CLI code path ----------------------------------------------------
 
 
+WORKERS = 0  # --workers of every `extractor run` (set from the command line)
+
+
+def cpu_seconds() -> float:
+    """CPU of this process plus its finished children (the --workers processes, once shut down)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def run_ours(folder: Path, url: str, out: Path, concurrency: int, *, cache: Path | None = None) -> float:
     """`extractor run FOLDER ...` in this process; returns wall seconds."""
     argv = ["run", str(folder), "--base-url", url, "--model", MODEL, "-o", str(out), "--quiet",
-            "--concurrency", str(concurrency)]  # fmt: skip
+            "--concurrency", str(concurrency), "--workers", str(WORKERS)]  # fmt: skip
     argv += ["--cache", str(cache)] if cache else ["--no-cache"]
     gc.collect()
     began = time.perf_counter()
@@ -376,9 +385,10 @@ STAGES = [
     ("money mentions", "extractor.mentions", "find_money"),
     ("date mentions", "extractor.mentions", "find_dates"),
     ("country mentions", "extractor.mentions", "find_countries"),
-    ("find_mentions glue (sorting, record)", "extractor.pipeline", "find_mentions"),
+    ("find_mentions glue (sorting, record)", "extractor.postprocess", "find_mentions"),
     ("grounding (locate, stored events)", "extractor.grounding", "Grounder.ground"),
-    ("repair against mentions", "extractor.pipeline", "repair"),
+    ("repair against mentions", "extractor.postprocess", "repair"),
+    ("in-article dedup", "extractor.pipeline", "dedupe"),
     ("result model (ArticleResult)", "extractor.pipeline", "Extractor._result"),
 ]
 
@@ -587,15 +597,15 @@ def measure_kind(kind: str, args: argparse.Namespace, scratch: Path, paragraphs:
     # 3. CPU per article at latency 0
     with fake_server_process(0.0, kind) as url0:
         gc.collect()
-        cpu = time.process_time()
+        cpu = cpu_seconds()
         run_ours(folder, url0, scratch / "cpu.jsonl", concurrency)
-        ours_cpu = time.process_time() - cpu
-        cpu = time.process_time()
+        ours_cpu = cpu_seconds() - cpu
+        cpu = cpu_seconds()
         run_ours(double, url0, scratch / "cpu2.jsonl", concurrency)
-        ours_cpu2 = time.process_time() - cpu
-        cpu = time.process_time()
+        ours_cpu2 = cpu_seconds() - cpu
+        cpu = cpu_seconds()
         run_bare(url0, bodies, concurrency)
-        bare_cpu = time.process_time() - cpu
+        bare_cpu = cpu_seconds() - cpu
     print(f"3. pipeline CPU per article, model wait excluded ({kind} answers, latency 0; {load()})")
     row("(a) run CPU at latency 0", f"{ours_cpu / n * 1000:.2f} ms/art")
     row("    bare client CPU, same requests", f"{bare_cpu / n * 1000:.2f} ms/art")
@@ -626,6 +636,9 @@ def main(argv: list[str] | None = None) -> int:
         default="both",
         help="fake answers: empty, realistic (gold events of real articles) or both (default)",
     )
+    parser.add_argument(
+        "--workers", type=int, default=0, help="extractor run --workers: processes that check answers (default 0)"
+    )
     parser.add_argument("--sequential", type=int, default=40, help="articles for the sequential loop (default 40)")
     parser.add_argument("--memory-articles", type=int, default=5000, help="the large memory run (default 5000)")
     parser.add_argument("--repeat", type=int, default=2, help="timed passes for part 1; the best counts")
@@ -649,6 +662,8 @@ def main(argv: list[str] | None = None) -> int:
     if n < 1 or concurrency < 1 or latency < 0 or args.sequential < 1 or args.repeat < 1:
         parser.error("--articles, --concurrency, --sequential and --repeat must be >= 1, --latency >= 0")
     kinds = KINDS if args.answers == "both" else (args.answers,)
+    global WORKERS
+    WORKERS = args.workers
     last = kinds[-1]  # memory and the cached re-run use the last kind (realistic unless asked otherwise)
 
     started = time.perf_counter()
@@ -656,7 +671,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         paragraphs = _paragraphs()
         print(
-            f"extractor throughput bench: {n} articles, latency {latency:g} s, concurrency {concurrency}; "
+            f"extractor throughput bench: {n} articles, latency {latency:g} s, concurrency {concurrency}, "
+            f"--workers {args.workers}; "
             f"{os.cpu_count()} CPUs, {load()}, Python {sys.version.split()[0]}; fake server: separate process "
             "on 127.0.0.1"
         )
@@ -683,7 +699,7 @@ def main(argv: list[str] | None = None) -> int:
             small = measure_memory(folder, scratch / "warm", url0, concurrency, scratch, probe)
             large = measure_memory(scratch / "many", scratch / "warm", url0, concurrency, scratch, probe)
         how = "tracemalloc peak" if probe == "tracemalloc" else "RSS sampled every 20 ms"
-        print(f"\n4. peak memory at latency 0 ({last} answers; {how}; fresh process each, after a "
+        print(f"\n4. peak memory at latency 0 ({last} answers, --workers 0; {how}; fresh process each, after a "
               f"{WARMUP_ARTICLES}-article warm-up run; {load()})")  # fmt: skip
         mib = 2**20
         for count, seen in ((n, small), (big, large)):

@@ -11,6 +11,7 @@ from extractor.cache import AnswerCache
 from extractor.chunking import ChunkSettings, default_max_chunk_tokens, token_counter
 from extractor.model_client import GenerationSettings, ModelClient, TransportPolicy
 from extractor.pipeline import Extractor
+from extractor.postprocess import open_workers
 from extractor.prompting import DEFAULT_PROMPT_VERSION, load_prompt
 from extractor.rate_limit import RateLimits
 
@@ -37,6 +38,7 @@ class RunConfig:
     cross_check: str | None = None  # "rules": mark model events by the rules coder's
     max_chunk_tokens: int | None = None  # None: from the model's context window when known
     passes: int = 1
+    workers: int = 0  # processes that check answers (grounding, mentions, repair); 0: this process
 
 
 def chunk_settings(config: RunConfig) -> ChunkSettings:
@@ -61,6 +63,7 @@ async def open_extractor(config: RunConfig, *, max_in_flight: int | None = None)
         client = config.endpoint.answerer(config.endpoint, config.settings)
     else:
         client = ModelClient(config.endpoint, config.settings, config.policy, limits, max_in_flight)
+    workers = open_workers(config.workers)
     try:
         prompt = load_prompt(config.prompt_version)
         extractor = Extractor(
@@ -71,10 +74,13 @@ async def open_extractor(config: RunConfig, *, max_in_flight: int | None = None)
             retry_failed=config.retry_failed,
             chunking=chunk_settings(config),
             passes=config.passes,
+            workers=workers,
         )
         _add_rules_checks(extractor, config)
         yield extractor
     finally:
+        if workers is not None:
+            workers.shutdown(wait=True, cancel_futures=True)
         await client.aclose()
         if cache:
             cache.close()

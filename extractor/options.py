@@ -49,6 +49,7 @@ class Options:
     max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS
     max_chunk_tokens: int | None = None  # None: from the model's context window when known
     passes: int = 1
+    workers: int = 0  # processes that check answers beside the event loop; 0: in it
     # The batch
     engine: str = "asyncio"
     concurrency: int | None = None  # None: the backend's default
@@ -74,6 +75,7 @@ class Options:
         _at_least("max_tokens", self.max_tokens, 1)
         _at_least("max_article_chars", self.max_article_chars, 1)
         _at_least("passes", self.passes, 1)
+        _at_least("workers", self.workers, 0)
         if self.max_chunk_tokens is not None:
             _at_least("max_chunk_tokens", self.max_chunk_tokens, MIN_CHUNK_TOKENS)
         for name in ("rpm", "tpm", "concurrency"):
@@ -130,6 +132,7 @@ class Options:
             cross_check=self.cross_check,
             max_chunk_tokens=self.max_chunk_tokens,
             passes=self.passes,
+            workers=self.workers,
         )
 
     def concurrency_for(self, endpoint: Endpoint) -> int:

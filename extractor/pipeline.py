@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -16,13 +17,12 @@ from extractor.cache import AnswerCache
 from extractor.chunking import LANGUAGE_SAMPLE, ChunkSettings, Read, read_in_chunks, split
 from extractor.dedup import dedupe
 from extractor.grounding import Grounder
-from extractor.mentions import find_mentions
 from extractor.mentions.language import detect_language
 from extractor.model_client import Outcome
 from extractor.passes import missed_prompt, pass_key
+from extractor.postprocess import check_in
 from extractor.prompting import Prompt
 from extractor.redaction import redact
-from extractor.repair import Repaired, repair
 from extractor.rules.crosscheck import cross_check
 from extractor.schemas import ArticleResult, ErrorInfo, ModelInfo, Source, Usage
 
@@ -52,6 +52,7 @@ class Extractor:
     # A second pipeline (the rules coder) whose events mark this one's (--cross-check).
     cross_checker: Extractor | None = None
     retry_failed: bool = False  # ask again where the cache remembers a paid-for failure
+    workers: Executor | None = None  # processes that check answers; None: this process
     # Requests under way by answer key: a second copy of an article waits for the
     # first one's answer instead of paying for the same request again.
     _in_flight: dict[str, asyncio.Future[Outcome]] = field(default_factory=dict, init=False, repr=False)
@@ -82,16 +83,11 @@ class Extractor:
         chunks = split(article, self.chunking)
         if chunks is None:
             read = await self._read(article, self.prompt)
-            sample = article.body
+            language = read.language if read.error is None else detect_language(article.body)
         else:  # a long article: one request per chunk, offsets mapped back to the article
             read = await read_in_chunks(article, chunks, self._read, self.prompt)
-            sample = article.text[article.body_start : article.body_start + LANGUAGE_SAMPLE]
-        source = Source(
-            path=article.path,
-            sha256=article.sha256,
-            language=detect_language(sample),
-            published=article.published,
-        )
+            language = detect_language(article.text[article.body_start : article.body_start + LANGUAGE_SAMPLE])
+        source = Source(path=article.path, sha256=article.sha256, language=language, published=article.published)
         outcome = Outcome(None, read.usage, read.error, read.notes, read.cached)
         if read.error is not None:
             return self._result(article.article_id, source, outcome, key, error=read.error)
@@ -116,7 +112,7 @@ class Extractor:
         """One article or chunk: every pass's answer, grounded in the unit and repaired against it."""
         grounder = Grounder(unit)
         read = Read(events=[], rejected=[], usage=Usage(), cached=True)
-        found: list[BaseModel] = []
+        found: list[BaseModel] = []  # every pass's events, as answered
         for number in range(1, self.passes + 1):
             asked = prompt if number == 1 else missed_prompt(prompt, found)
             sha256 = unit.sha256 if number == 1 else pass_key(unit.sha256, number, asked)
@@ -129,15 +125,9 @@ class Extractor:
                 read.error = outcome.error
                 return read
             found.extend(outcome.answer.events)
-            grounded = grounder.ground(outcome.answer.events, keep_ungrounded=self.keep_ungrounded)
-            read.events.extend(grounded.events)
-            read.rejected.extend(grounded.rejected)
-        # Mentions are the costliest CPU step; an answer with no events needs none.
-        mentions = find_mentions(unit) if read.events else None
-        repaired = repair(read.events, mentions, unit) if mentions else Repaired([], [])
-        read.events = repaired.events
-        read.rejected.extend(repaired.rejected)
-        read.notes.extend(repaired.warnings)
+        checked = await check_in(self.workers, unit, found, self.keep_ungrounded, grounder)
+        read.events, read.rejected, read.language = checked.events, checked.rejected, checked.language
+        read.notes.extend(checked.warnings)
         return read
 
     async def _answer(self, article: Article, key: str, grounder: Grounder, prompt: Prompt) -> Outcome:

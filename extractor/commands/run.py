@@ -78,6 +78,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="skip articles already ok in the -o file (same prompt and model); retry failed ones",
     )
+    batch.add_argument(
+        "--workers",
+        type=_count(0),
+        default=0,
+        metavar="N",
+        help="check answers (grounding, mentions, repair) in N processes beside the event loop, "
+        "for fast endpoints on several cores (default 0: in the event loop)",
+    )
     batch.add_argument("--no-cache", action="store_true", help="neither read nor write the answer cache")
     batch.add_argument("--cache", metavar="PATH", help=f"answer cache file (default: {default_cache_path()})")
     batch.add_argument("--cache-reset", action="store_true", help="start a new cache file (e.g. after damage)")
@@ -155,6 +163,7 @@ def options_from(args: argparse.Namespace) -> dict[str, Any]:
         "max_article_chars": args.max_article_chars,
         "max_chunk_tokens": args.max_chunk_tokens,
         "passes": args.passes,
+        "workers": args.workers,
         "engine": args.engine,
         "concurrency": args.concurrency,
         "ordered": args.ordered,

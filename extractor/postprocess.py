@@ -1,0 +1,75 @@
+"""Checking an answer against its text, in this process or in worker processes.
+
+After the model answers, the CPU work is: locating every quote (grounding),
+finding the money, dates and countries the text states (mentions), correcting
+or rejecting events by them (repair), and detecting the language. With realistic
+answers that is most of an article's CPU time, and on an event loop it delays
+the next requests. `--workers N` runs it in N processes, so the event loop only
+sends requests and parses answers (and, on a machine with a second core,
+post-processing runs beside it).
+
+Workers are started with "spawn" (never fork a process that runs an event loop
+and HTTP connections) and warmed up once (imports, lingua's models, compiled
+patterns), so the first articles do not pay for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from extractor.article import Article
+from extractor.grounding import Grounder
+from extractor.mentions import find_mentions
+from extractor.mentions.language import detect_language
+from extractor.repair import Repaired, repair
+from extractor.schemas import RejectedEvent
+
+__all__ = ["Checked", "check", "check_in", "open_workers"]
+
+
+@dataclass
+class Checked:
+    events: list[BaseModel]
+    rejected: list[RejectedEvent]
+    warnings: list[str] = field(default_factory=list)
+    language: str | None = None
+
+
+def check(unit: Article, answers: list[BaseModel], keep_ungrounded: bool, grounder: Grounder | None = None) -> Checked:
+    """Ground the answer's events in `unit`, repair them against its mentions, and name its language."""
+    grounded = (grounder or Grounder(unit)).ground(answers, keep_ungrounded=keep_ungrounded)
+    # Mentions are the costliest CPU step; an answer with no events needs none.
+    mentions = find_mentions(unit) if grounded.events else None
+    repaired = repair(grounded.events, mentions, unit) if mentions else Repaired([], [])
+    language = mentions.language if mentions else detect_language(unit.body)
+    return Checked(repaired.events, grounded.rejected + repaired.rejected, repaired.warnings, language)
+
+
+async def check_in(
+    workers: Executor | None, unit: Article, answers: list[BaseModel], keep_ungrounded: bool, grounder: Grounder
+) -> Checked:
+    """`check`, in a worker process when there are workers (the grounder's alignments stay here)."""
+    if workers is None:
+        return check(unit, answers, keep_ungrounded, grounder)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(workers, check, unit, answers, keep_ungrounded)
+
+
+def open_workers(count: int) -> ProcessPoolExecutor | None:
+    """`count` warmed-up worker processes, or None for 0 (check in this process)."""
+    if count < 1:
+        return None
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_warm_up)
+
+
+def _warm_up() -> None:
+    """Load what the first check would: lingua's models, the country and date tables."""
+    sample = Article("warm-up", "warm-up", "China and Pakistan met in Beijing on 4 January 2026.", 0, None, "")
+    mentions = find_mentions(sample)
+    _ = (mentions.money, mentions.dates, mentions.countries)
