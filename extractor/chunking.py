@@ -263,7 +263,6 @@ class Read:
     notes: list[str] = field(default_factory=list)
     cached: bool = False
     error: ErrorInfo | None = None
-    language: str | None = None
 
 
 ReadUnit = Callable[[Article, Prompt], Awaitable[Read]]

@@ -83,7 +83,7 @@ class Extractor:
         chunks = split(article, self.chunking)
         if chunks is None:
             read = await self._read(article, self.prompt)
-            language = read.language if read.error is None else detect_language(article.body)
+            language = detect_language(article.body)  # cached: the mentions asked about the same body
         else:  # a long article: one request per chunk, offsets mapped back to the article
             read = await read_in_chunks(article, chunks, self._read, self.prompt)
             language = detect_language(article.text[article.body_start : article.body_start + LANGUAGE_SAMPLE])
@@ -126,7 +126,7 @@ class Extractor:
                 return read
             found.extend(outcome.answer.events)
         checked = await check_in(self.workers, unit, found, self.keep_ungrounded, grounder)
-        read.events, read.rejected, read.language = checked.events, checked.rejected, checked.language
+        read.events, read.rejected = checked.events, checked.rejected
         read.notes.extend(checked.warnings)
         return read
 

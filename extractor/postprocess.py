@@ -2,7 +2,7 @@
 
 After the model answers, the CPU work is: locating every quote (grounding),
 finding the money, dates and countries the text states (mentions), correcting
-or rejecting events by them (repair), and detecting the language. With realistic
+or rejecting events by them (repair). With realistic
 answers that is most of an article's CPU time, and on an event loop it delays
 the next requests. `--workers N` runs it in N processes, so the event loop only
 sends requests and parses answers (and, on a machine with a second core,
@@ -25,7 +25,6 @@ from pydantic import BaseModel
 from extractor.article import Article
 from extractor.grounding import Grounder
 from extractor.mentions import find_mentions
-from extractor.mentions.language import detect_language
 from extractor.repair import Repaired, repair
 from extractor.schemas import RejectedEvent
 
@@ -37,17 +36,15 @@ class Checked:
     events: list[BaseModel]
     rejected: list[RejectedEvent]
     warnings: list[str] = field(default_factory=list)
-    language: str | None = None
 
 
 def check(unit: Article, answers: list[BaseModel], keep_ungrounded: bool, grounder: Grounder | None = None) -> Checked:
-    """Ground the answer's events in `unit`, repair them against its mentions, and name its language."""
+    """Ground the answer's events in `unit` and repair them against its mentions."""
     grounded = (grounder or Grounder(unit)).ground(answers, keep_ungrounded=keep_ungrounded)
     # Mentions are the costliest CPU step; an answer with no events needs none.
     mentions = find_mentions(unit) if grounded.events else None
     repaired = repair(grounded.events, mentions, unit) if mentions else Repaired([], [])
-    language = mentions.language if mentions else detect_language(unit.body)
-    return Checked(repaired.events, grounded.rejected + repaired.rejected, repaired.warnings, language)
+    return Checked(repaired.events, grounded.rejected + repaired.rejected, repaired.warnings)
 
 
 async def check_in(
