@@ -125,10 +125,12 @@ def main(argv: list[str] | None = None) -> int:
             growth = seen["peak"] - seen["base"]
             rest = growth - seen["own"]
             rows.append(rest)
-            print(f"  {nbytes / 1e6:6.1f} MB article: {seen['status']}, {seen['requests']} requests (one per "
-                  f"distinct chunk), {seen['wall']:.1f} s; peak RSS {seen['peak'] / MIB:.0f} MiB = warm "
-                  f"{seen['base'] / MIB:.0f} + {growth / MIB:.0f} MiB, of which the text itself "
-                  f"{seen['own'] / MIB:.0f} MiB, the rest {rest / MIB:.0f} MiB; load avg {os.getloadavg()[0]:.1f}")  # fmt: skip
+            print(
+                f"  {nbytes / 1e6:6.1f} MB article: {seen['status']}, {seen['requests']} requests (one per "
+                f"distinct chunk), {seen['wall']:.1f} s; peak RSS {seen['peak'] / MIB:.0f} MiB = warm "
+                f"{seen['base'] / MIB:.0f} + {growth / MIB:.0f} MiB, of which the text itself "
+                f"{seen['own'] / MIB:.0f} MiB, the rest {rest / MIB:.0f} MiB; load avg {os.getloadavg()[0]:.1f}"
+            )
     if len(rows) >= 2 and rows[0] > 0:
         print(f"  ratio of 'the rest', {sizes[-1]:g} MB / {sizes[0]:g} MB: {rows[-1] / rows[0]:.2f} (goal: about 1)")
     return 0
