@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +43,7 @@ os.environ.pop("OPENAI_BASE_URL", None)
 from throughput import fake_server_process  # noqa: E402
 
 from extractor import cli  # noqa: E402
+from extractor.reader import read_one  # noqa: E402
 
 MIB = 2**20
 
@@ -90,10 +92,15 @@ def child(article: str, warm: str, url: str, chunk_tokens: str, out: str) -> Non
     stop.set()
     sampler.join(5)
     line = json.loads(Path(out).read_text(encoding="utf-8"))
-    text = Path(article).read_text(encoding="utf-8")
-    own = os.path.getsize(article) + sys.getsizeof(text)  # the bytes read and the decoded string
+    # The article itself: the file's bytes and the decoded string (and, for information, the
+    # peak of reading it, by tracemalloc: decoding over-allocates for a moment).
+    tracemalloc.start()
+    text = read_one(article)
+    reading = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    own = os.path.getsize(article) + sys.getsizeof(getattr(text, "text", ""))  # its bytes and its string
     print(json.dumps({"code": code, "status": line["status"], "requests": line["usage"]["requests"],
-                      "wall": wall, "base": base, "peak": max(peak[0], _rss()), "own": own,
+                      "wall": wall, "base": base, "peak": max(peak[0], _rss()), "own": own, "reading": reading,
                       "max_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))  # fmt: skip
 
 
@@ -129,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {nbytes / 1e6:6.1f} MB article: {seen['status']}, {seen['requests']} requests (one per "
                 f"distinct chunk), {seen['wall']:.1f} s; peak RSS {seen['peak'] / MIB:.0f} MiB = warm "
                 f"{seen['base'] / MIB:.0f} + {growth / MIB:.0f} MiB, of which the text itself "
-                f"{seen['own'] / MIB:.0f} MiB, the rest {rest / MIB:.0f} MiB; load avg {os.getloadavg()[0]:.1f}"
+                f"{seen['own'] / MIB:.0f} MiB (reading it peaks at {seen['reading'] / MIB:.0f}), "
+                f"the rest {rest / MIB:.0f} MiB; load avg {os.getloadavg()[0]:.1f}"
             )
     if len(rows) >= 2 and rows[0] > 0:
         print(f"  ratio of 'the rest', {sizes[-1]:g} MB / {sizes[0]:g} MB: {rows[-1] / rows[0]:.2f} (goal: about 1)")

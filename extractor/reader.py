@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 from extractor.article import Article, Unreadable
@@ -34,7 +35,7 @@ def parse_article(raw: bytes, *, path: str, article_id: str, max_chars: int | No
             "raise the limit to read it whole"
         )
     published, body_start = _split_header(text)
-    if not _has_visible_text(text[body_start:]):
+    if not _has_visible_text(text, body_start):
         raise ArticleError("the file holds only a header line, no article text" if body_start else "the file is empty")
     return Article(
         article_id=article_id,
@@ -51,7 +52,7 @@ def decode_article(raw: bytes) -> str:
 
     The one place that decides what an article's bytes mean, for the run and for
     the tools that re-read an article later (validate, report)."""
-    if not raw.strip():
+    if not raw or raw.isspace():  # not raw.strip(): that copies a 20 MB file to find it is not empty
         raise ArticleError("the file is empty")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(raw):
         raise ArticleError("the file is UTF-16 text, not UTF-8; re-save it as UTF-8")
@@ -79,9 +80,10 @@ def _looks_utf16(raw: bytes) -> bool:
     return True
 
 
-def _has_visible_text(text: str) -> bool:
-    # A byte-order mark or bidi marks alone are not an article.
-    return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in text)
+def _has_visible_text(text: str, start: int = 0) -> bool:
+    # A byte-order mark or bidi marks alone are not an article. Read in place (islice):
+    # slicing would copy a 20 MB body just to find its first letter.
+    return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in islice(text, start, None))
 
 
 def _split_header(text: str) -> tuple[date | None, int]:
