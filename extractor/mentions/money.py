@@ -17,6 +17,7 @@ jobs' does not turn the jobs into dollars).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,7 +27,8 @@ from typing import Literal
 
 from extractor.mentions import numerals as N
 from extractor.mentions._terms import PhraseTable, Token, fold_term, joinable, tokenize
-from extractor.mentions.currencies import LANGUAGES, Currency, currency_table
+from extractor.mentions.countries import find_countries
+from extractor.mentions.currencies import LANGUAGES, RUPEE, Currency, currency_table
 from extractor.text.fold import Folded, fold
 
 Qualifier = Literal["exact", "more_than", "less_than", "about", "up_to"]
@@ -139,6 +141,7 @@ _POST: dict[str, dict[str, Qualifier]] = {
 # Words between amount and currency: '28 milliards de USD', "millions d'euros".
 _OF: dict[str, set[str]] = {"fr": {"de", "d'"}, "en": {"of"}}
 
+_ZHAO = "兆"
 _SENTENCE_END = re.compile(r"[.!?؟。！？\n]")
 _CLOSERS = set(")]}.,;:!?،؛。，；)")
 _INHERIT_WINDOW = 120  # characters between the two amounts
@@ -259,13 +262,60 @@ def _lex(folded: str, lang: str | None) -> list[_Lexeme]:
             continue
         hit = table.match_at(folded, tokens, index)
         if hit is None:
-            out.append(_Lexeme(_Entry(Kind.OTHER), token.start, token.end))
+            glued = _split_glued(token, table, lang)
+            out.extend(glued or [_Lexeme(_Entry(Kind.OTHER), token.start, token.end)])
             index += 1
         else:
             used, entry = hit
             out.append(_Lexeme(entry, token.start, tokens[index + used - 1].end))
             index += used
     return out
+
+
+# Languages whose number words are sometimes written glued to the next word
+# ('چھےارب' in Urdu, 'پنج‌میلیارد' in Persian once ZWNJ is folded away,
+# 'وخمسمائة' in Arabic, where 'and' is always glued).
+_GLUING = {"ur", "fa", "ar", None}
+_GLUED_PARTS = (Kind.NUM, Kind.HUNDRED, Kind.SCALE, Kind.JOIN, Kind.CUR)
+
+
+def _split_glued(token: Token, table: PhraseTable[_Entry], lang: str | None) -> list[_Lexeme] | None:
+    """Lexemes of a word that is number words run together ('چھےارب' = چھے + ارب).
+
+    Only an exact cover by known parts counts, and it must contain a scale or
+    hundred word: a word merely starting like a number ('تجارب') never splits,
+    and two bare number words glued together are too ambiguous to read
+    (but a joiner glued to one number word is plain Arabic: 'وخمسمائة').
+    """
+    if lang not in _GLUING or not token.text[0].isalpha() or len(token.text) < 4:
+        return None
+    parts = _cover(token.text, table.entries, 0)
+    if parts is None:
+        return None
+    anded = parts[0][2].kind is Kind.JOIN and len(parts) == 2  # 'وخمسمائة' = and 500
+    if not anded and not any(e.kind in (Kind.SCALE, Kind.HUNDRED) for _, _, e in parts):
+        return None
+    # A currency may only close the run, after a scale ('میلیارددلار').
+    for position, (_, _, entry) in enumerate(parts):
+        if entry.kind is Kind.CUR and (position != len(parts) - 1 or parts[position - 1][2].kind is not Kind.SCALE):
+            return None
+    return [_Lexeme(entry, token.start + a, token.start + b) for a, b, entry in parts]
+
+
+def _cover(word: str, entries: dict[str, _Entry], at: int, depth: int = 0) -> list[tuple[int, int, _Entry]] | None:
+    """Split ``word[at:]`` into at most three known parts, longest first."""
+    if depth == 3:
+        return None
+    for end in range(len(word), at, -1):
+        entry = entries.get(word[at:end])
+        if entry is None or entry.kind not in _GLUED_PARTS:
+            continue
+        if end == len(word):
+            return [(at, end, entry)] if depth else None  # the whole word is no split
+        rest = _cover(word, entries, end, depth + 1)
+        if rest is not None:
+            return [(at, end, entry), *rest]
+    return None
 
 
 def _merge_digit_groups(folded: str, tokens: Sequence[Token], index: int, lang: str | None) -> tuple[int, str]:
@@ -284,12 +334,14 @@ def _merge_digit_groups(folded: str, tokens: Sequence[Token], index: int, lang: 
 
 
 def _chinese_entry(run: str) -> _Entry:
-    if all(char in "百千万亿" for char in run):
+    # Units alone scale a digit number before them ('5千亿'); 十 alone is ten.
+    units = {"百": 100, "千": 1000, **N.ZH_BIG}
+    if all(char in units for char in run):
         value = 1
         for char in run:
-            value *= {"百": 100, "千": 1000, "万": 10**4, "亿": 10**8}[char]
+            value *= units[char]
         return _Entry(Kind.SCALE, Decimal(value))
-    return _Entry(Kind.NUM, Decimal(N.parse_chinese(run)), scaled=any(c in "万亿" for c in run))
+    return _Entry(Kind.NUM, Decimal(N.parse_chinese(run)), scaled=any(c in N.ZH_BIG for c in run))
 
 
 @dataclass(frozen=True)
@@ -401,7 +453,7 @@ def find_money(text: str, start: int = 0, end: int | None = None, lang: str | No
     found: list[MoneyMention] = []
     index = 0
     while index < len(lexemes):
-        mention, next_index = _money_at(lexemes, index, folded, text, start, found)
+        mention, next_index = _money_at(lexemes, index, folded, text, start, found, lang)
         if mention is None:
             index += 1
         else:
@@ -411,7 +463,13 @@ def find_money(text: str, start: int = 0, end: int | None = None, lang: str | No
 
 
 def _money_at(
-    lexemes: list[_Lexeme], index: int, folded: Folded, text: str, offset: int, found: list[MoneyMention]
+    lexemes: list[_Lexeme],
+    index: int,
+    folded: Folded,
+    text: str,
+    offset: int,
+    found: list[MoneyMention],
+    lang: str | None,
 ) -> tuple[MoneyMention | None, int]:
     f = folded.text
     qualifier: Qualifier | None = None
@@ -450,6 +508,24 @@ def _money_at(
         if probe < len(lexemes) and _is_suffix_currency(lexemes, probe, folded, text, offset):
             currency = lexemes[probe].entry.currency
             last, after = probe, probe + 1
+            named = lexemes[after].entry.currency if after < len(lexemes) else None
+            if (
+                currency is not None
+                and currency.unit
+                and named is not None
+                and not named.unit
+                and _adjacent(f, lexemes[last], lexemes[after])
+            ):
+                # '1.6兆元新台币': the unit takes the currency named right after it.
+                currency, last, after = named, after, after + 1
+    elif (
+        after < len(lexemes)
+        and _repeats(currency, lexemes[after].entry)
+        and _adjacent(f, lexemes[last], lexemes[after])
+    ):
+        # '新台币1兆元', '人民币100亿元': the unit after the number belongs to the
+        # currency named before it.
+        last, after = after, after + 1
     if after < len(lexemes) and lexemes[after].entry.kind is Kind.POST and _adjacent(f, lexemes[last], lexemes[after]):
         qualifier = qualifier or lexemes[after].entry.qualifier
         last, after = after, after + 1
@@ -461,6 +537,15 @@ def _money_at(
         currency = _inherited(found, amount, start, end, text)
         if currency is None:
             return None, first + 1
+    code = currency.code
+    if currency.unit and _ZHAO in f[lexemes[first].start : lexemes[last].end]:
+        # 兆 for 10^12 is Taiwanese usage (the mainland writes 万亿), so a bare
+        # '1.6兆元' is in New Taiwan dollars.
+        code = "TWD"
+    if currency.family == RUPEE:
+        code = rupee_code(text, lang) or ""
+        if not code:  # the article does not say whose rupees: no guess
+            return None, first + 1
     value = amount.value * currency.factor
     return (
         MoneyMention(
@@ -468,11 +553,44 @@ def _money_at(
             start=start,
             end=end,
             amount=int(value) if value == value.to_integral_value() else float(value),
-            currency=currency.code,
+            currency=code,
             qualifier=qualifier or "exact",
         ),
         after,
     )
+
+
+# Whose rupees: 'Rs', 'rupees', 'روپے' are written in India, Pakistan, Sri
+# Lanka and Nepal alike.
+_RUPEE_BY_COUNTRY = {"IND": "INR", "PAK": "PKR", "LKA": "LKR", "NPL": "NPR"}
+# Urdu is Pakistan's national language: its rupee unless the article names
+# another rupee country and not Pakistan.
+_RUPEE_BY_LANGUAGE = {"ur": "PKR"}
+
+
+@lru_cache(maxsize=4)
+def rupee_code(text: str, lang: str | None) -> str | None:
+    """The rupee of an article, from the rupee countries it names; None when undecidable.
+
+    The one rupee country named, or the one named strictly most often; for a
+    tie or none, the language's country (Urdu: Pakistan) if it has one, else
+    None.  ``text`` is the whole article (callers pass it with a span), so
+    every sentence of one article reads its rupees the same way.
+    """
+    counts = Counter(_RUPEE_BY_COUNTRY[m.iso3] for m in find_countries(text, lang=lang) if m.iso3 in _RUPEE_BY_COUNTRY)
+    default = _RUPEE_BY_LANGUAGE.get(lang or "")
+    if default is not None and (counts[default] or not counts):
+        return default
+    ranked = counts.most_common(2)
+    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    return default
+
+
+def _repeats(named: Currency, entry: _Entry) -> bool:
+    """A currency word after the number that repeats the one named before it."""
+    other = entry.currency
+    return entry.kind is Kind.CUR and other is not None and (other.unit or other.code == named.code)
 
 
 def _code_ok(lex: _Lexeme, folded: Folded, text: str, offset: int) -> bool:
@@ -492,7 +610,7 @@ def _is_suffix_currency(lexemes: list[_Lexeme], index: int, folded: Folded, text
         return False
     # A prefix currency right before a number belongs to that number: in
     # '2026 $5bn' the '$' is not the currency of 2026.
-    return not (lex.entry.currency and lex.entry.currency.prefix and _next_is(lexemes, index, folded.text, Kind.NUM))
+    return not (lex.entry.currency and lex.entry.currency.leads and _next_is(lexemes, index, folded.text, Kind.NUM))
 
 
 def _inherited(found: list[MoneyMention], amount: _Amount, start: int, end: int, text: str) -> Currency | None:

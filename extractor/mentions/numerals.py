@@ -315,7 +315,8 @@ SCALES: dict[str, dict[str, tuple[float, str | None]]] = {
         "بلین": (1e9, None),
         "ٹریلین": (1e12, None),
     },
-    "zh": {"千": (1e3, None), "万": (1e4, None), "亿": (1e8, None)},
+    # 兆 is 10^12 in money amounts ('新台币1兆6,200亿元', Taiwan and Japan usage).
+    "zh": {"千": (1e3, None), "万": (1e4, None), "亿": (1e8, None), "兆": (1e12, None)},
 }
 
 # Words joining parts of one number: 'twenty-five', 'سی و پنج', 'یک میلیارد و ۲۰۰ میلیون'.
@@ -333,9 +334,11 @@ MORE_INSIDE: dict[str, set[str]] = {"zh": {"多", "余"}}
 
 # --- parsing -------------------------------------------------------------------
 
+# Text is folded first, so traditional forms (億, 萬, 兩) arrive simplified.
 ZH_DIGITS = {
     "零": 0,
     "〇": 0,
+    "○": 0,  # a white circle often stands for 〇 ('二○二六')
     "一": 1,
     "二": 2,
     "两": 2,
@@ -348,7 +351,7 @@ ZH_DIGITS = {
     "九": 9,
 }
 ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
-ZH_BIG = {"万": 10**4, "亿": 10**8}
+ZH_BIG = {"万": 10**4, "亿": 10**8, "兆": 10**12}
 ZH_NUMERAL = re.compile("[" + "".join([*ZH_DIGITS, *ZH_UNITS, *ZH_BIG]) + "]+")
 
 
@@ -377,21 +380,29 @@ def parse_digits(token: str) -> Decimal:
 
 
 def parse_chinese(numeral: str) -> int:
-    """Parse a Chinese numeral such as '三十', '一万亿', '三亿五千万'."""
-    total = section = number = 0
+    """Parse a Chinese numeral such as '三十', '一万亿', '三亿五千万', '一兆六千二百亿'.
+
+    A big unit (万, 亿, 兆) multiplies everything written since the last
+    bigger unit: '一万亿' = 10^4 * 10^8, while in '一兆六千二百亿' the 亿 only
+    scales 六千二百 and the 兆 group is kept whole.
+    """
+    groups: list[tuple[int, int]] = []  # (value, big unit) in writing order
+    section = number = 0
     for char in numeral:
         if char in ZH_DIGITS:
-            number = ZH_DIGITS[char]
+            # Digits written one after another are positional: '二〇〇亿' = 200亿.
+            number = number * 10 + ZH_DIGITS[char]
         elif char in ZH_UNITS:
             section += (number or 1) * ZH_UNITS[char]
             number = 0
-        elif char == "万":
-            total += (section + number or 1) * ZH_BIG[char]
+        else:
+            unit = ZH_BIG[char]
+            chunk = section + number
+            while groups and groups[-1][1] < unit:
+                chunk += groups.pop()[0]
+            groups.append(((chunk or 1) * unit, unit))
             section = number = 0
-        else:  # 亿 scales everything before it: '一万亿' = 10^12
-            total = (total + section + number or 1) * ZH_BIG[char]
-            section = number = 0
-    return total + section + number
+    return sum(value for value, _ in groups) + section + number
 
 
 def places_disjoint(a: float, b: float) -> bool:
