@@ -103,6 +103,7 @@ class ModelClient:
             gate=self.gate,
             limits=self.limits,
             secrets=(endpoint.api_key,),
+            max_tokens=self.settings.max_tokens,
         )
         self._raw = openai.AsyncOpenAI(
             base_url=endpoint.base_url,

@@ -7,8 +7,11 @@ grants of the last window leave room for it, so the limit holds in every
 rolling window, not just on average.
 
 Token counts are only known after an answer, so each request reserves an
-estimate of its prompt tokens up front and the rest is debited when the answer
-reports its usage.
+estimate of its prompt tokens up front and the answer's usage settles it:
+an over-estimate (Persian or Chinese text has fewer characters per token than
+the estimate assumes) is credited back to the reservation, a shortfall is
+debited at once without waiting. An answer that already arrived is never held
+up; the next request waits instead.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 # Characters per token, on the low side for non-Latin scripts, so the estimate
 # errs toward waiting rather than toward a 429.
@@ -24,6 +28,12 @@ _CHARS_PER_TOKEN = 3
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass
+class Grant:
+    at: float
+    amount: float
 
 
 class SlidingWindow:
@@ -38,32 +48,51 @@ class SlidingWindow:
         self.window = window
         self._clock = clock
         self._sleep = sleep
-        self._grants: deque[tuple[float, float]] = deque()
+        self._grants: deque[Grant] = deque()
         self._used = 0.0
         self._turn = asyncio.Lock()  # first come, first served: a big request is not starved
 
     def _expire(self, now: float) -> None:
-        while self._grants and self._grants[0][0] <= now - self.window:
-            self._used -= self._grants.popleft()[1]
+        while self._grants and self._grants[0].at <= now - self.window:
+            self._used -= self._grants.popleft().amount
 
-    async def acquire(self, amount: float = 1.0) -> None:
+    async def acquire(self, amount: float = 1.0) -> Grant:
         amount = min(float(amount), self.limit)  # one request bigger than the budget still goes, alone
         async with self._turn:
             while True:
                 now = self._clock()
                 self._expire(now)
                 if self._used + amount <= self.limit + 1e-9:
-                    self._grants.append((now, amount))
-                    self._used += amount
-                    return
+                    return self._grant(now, amount)
                 # Wait until enough old grants leave the window.
                 freed, until = self._used, now
-                for granted_at, granted in self._grants:
-                    freed -= granted
-                    until = granted_at + self.window
+                for grant in self._grants:
+                    freed -= grant.amount
+                    until = grant.at + self.window
                     if freed + amount <= self.limit:
                         break
                 await self._sleep(max(until - now, 0.0) + 1e-3)
+
+    def _grant(self, now: float, amount: float) -> Grant:
+        grant = Grant(now, amount)
+        self._grants.append(grant)
+        self._used += amount
+        return grant
+
+    def settle(self, grant: Grant, actual: float) -> None:
+        """Correct a reservation to what was really used, without waiting.
+
+        A shortfall is debited now (it may push the window over its limit: the
+        next `acquire` waits for it); an over-estimate is credited back to the
+        reservation itself, so it leaves the window when the reservation does.
+        """
+        now = self._clock()
+        self._expire(now)
+        if actual > grant.amount:
+            self._grant(now, actual - grant.amount)
+        elif actual < grant.amount and grant.at > now - self.window:  # still counted
+            self._used -= grant.amount - actual
+            grant.amount = actual
 
 
 class RateLimits:
@@ -90,13 +119,15 @@ class RateLimits:
     def estimate_tokens_of_body(body_chars: int) -> int:
         return body_chars // _CHARS_PER_TOKEN + 1
 
-    async def before_request(self, estimated_tokens: int) -> None:
+    async def before_request(self, estimated_tokens: int) -> Grant | None:
+        """Wait for room; the token reservation to settle with `after_response`."""
         if self._requests:
             await self._requests.acquire()
         if self._tokens:
-            await self._tokens.acquire(estimated_tokens)
+            return await self._tokens.acquire(estimated_tokens)
+        return None
 
-    async def after_response(self, estimated_tokens: int, used_tokens: int) -> None:
-        extra = used_tokens - estimated_tokens
-        if self._tokens and extra > 0:
-            await self._tokens.acquire(extra)
+    def after_response(self, reservation: Grant | None, used_tokens: int) -> None:
+        """Settle a reservation with the answer's usage; never waits (the answer is already here)."""
+        if self._tokens and reservation is not None and used_tokens > 0:
+            self._tokens.settle(reservation, used_tokens)

@@ -37,7 +37,7 @@ import openai
 
 from extractor.adaptive import AdaptiveGate
 from extractor.backoff import jittered, server_wait
-from extractor.rate_limit import RateLimits
+from extractor.rate_limit import Grant, RateLimits
 from extractor.redaction import redact, redact_bytes
 from extractor.schemas import Usage
 
@@ -128,6 +128,7 @@ class ResilientTransport(httpx2.AsyncBaseTransport):
         gate: AdaptiveGate,
         limits: RateLimits | None = None,
         secrets: tuple[str, ...] = (),
+        max_tokens: int | None = None,
     ) -> None:
         self._inner = inner
         self.timeout = timeout
@@ -136,6 +137,8 @@ class ResilientTransport(httpx2.AsyncBaseTransport):
         self.gate = gate
         self.limits = limits or RateLimits()
         self._secrets = secrets
+        # The client's own setting, given here so no request body is parsed to find it.
+        self.max_tokens = max_tokens
 
     async def aclose(self) -> None:
         await self._inner.aclose()
@@ -148,8 +151,7 @@ class ResilientTransport(httpx2.AsyncBaseTransport):
         while True:
             attempt += 1
             await self.gate.wait_if_paused()
-            if self.limits.active:
-                await self.limits.before_request(estimate)
+            reservation = await self.limits.before_request(estimate) if self.limits.active else None
             async with self.gate.slot():
                 if meter.started is None:
                     meter.started = clock()
@@ -164,7 +166,7 @@ class ResilientTransport(httpx2.AsyncBaseTransport):
                 if not _retryable(outcome.status_code):
                     self.gate.recovered()
                     if outcome.status_code == 200:
-                        outcome = await self._account(outcome, request, meter, estimate)
+                        outcome = self._account(outcome, meter, reservation)
                     return outcome
                 self.gate.failed()
                 meter.last_failure = f"HTTP {outcome.status_code}"
@@ -250,10 +252,14 @@ class ResilientTransport(httpx2.AsyncBaseTransport):
         meter.last_failure = f"no answer within the article's time budget of {self.budget:.0f} s{last}"
         return BudgetExhausted(meter.last_failure, request=request)
 
-    async def _account(
-        self, response: httpx2.Response, request: httpx2.Request, meter: Meter, estimate: int
-    ) -> httpx2.Response:
-        """Count an answer: its tokens, and whether it stopped at max_tokens."""
+    def _account(self, response: httpx2.Response, meter: Meter, reservation: Grant | None) -> httpx2.Response:
+        """Count an answer: its tokens, and whether it stopped at max_tokens.
+
+        The answer's body is parsed here although openai parses it again: usage and
+        finish_reason are only in the body (no header carries them), and the parsed
+        object never comes back down to the transport (instructor re-asks above it).
+        The body is the model's answer, bounded by max_tokens, not the article.
+        """
         meter.answers += 1
         meter.last_failure = None
         try:
@@ -267,8 +273,8 @@ class ResilientTransport(httpx2.AsyncBaseTransport):
         meter.prompt_tokens += prompt
         meter.completion_tokens += completion
         if self.limits.active:
-            await self.limits.after_response(estimate, _int(usage.get("total_tokens")) or prompt + completion)
-        meter.cut_offs += _cut_off(body, request, completion)
+            self.limits.after_response(reservation, _int(usage.get("total_tokens")) or prompt + completion)
+        meter.cut_offs += _cut_off(body, self.max_tokens, completion)
         return response
 
 
@@ -287,25 +293,13 @@ def _body(request: httpx2.Request) -> bytes:
         return b""
 
 
-def _requested_max_tokens(request: httpx2.Request) -> int | None:
-    try:
-        body = json.loads(_body(request) or b"null")
-    except ValueError:
-        return None
-    if not isinstance(body, dict):
-        return None
-    value = body.get("max_tokens") or body.get("max_completion_tokens")
-    return value if isinstance(value, int) else None
-
-
-def _cut_off(body: dict[str, Any], request: httpx2.Request, completion_tokens: int) -> bool:
+def _cut_off(body: dict[str, Any], limit: int | None, completion_tokens: int) -> bool:
     choices = body.get("choices") or []
     first = choices[0] if choices and isinstance(choices[0], dict) else {}
     if first.get("finish_reason") == "length":
         return True
     # Some servers (llama.cpp with tools) report a normal stop for an answer that
     # ran into the limit; spending exactly the limit is the tell.
-    limit = _requested_max_tokens(request)
     return limit is not None and completion_tokens >= limit
 
 

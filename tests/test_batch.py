@@ -215,8 +215,8 @@ def test_rate_limits_hold_back_what_exceeds_the_budget() -> None:
         with pytest.raises(TimeoutError):  # the third waits for the bucket to drain
             await asyncio.wait_for(per_minute.before_request(10), 0.3)
         tokens = RateLimits(tpm=1000)
-        await tokens.before_request(900)
-        await tokens.after_response(900, 1000)  # the answer used 100 more than reserved
+        reservation = await tokens.before_request(900)
+        tokens.after_response(reservation, 1000)  # the answer used 100 more than reserved
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(tokens.before_request(100), 0.3)
 

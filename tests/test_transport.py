@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import instructor
 import pytest
 from extractor.schemas import ArticleResult
@@ -24,6 +25,7 @@ from extractor.rate_limit import RateLimits, SlidingWindow
 from extractor.reader import read_one
 from extractor.redaction import display_url, redact
 from extractor.testing import FakeOpenAI, Reply, unused_port
+from extractor.transport import Meter, ResilientTransport, metering
 
 SECRET_KEY = "sk-test-0123456789abcdefSECRET"
 ARTICLE = "Pakistan and China held the seventh round of their strategic dialogue in Beijing on 4 January 2026."
@@ -244,6 +246,71 @@ def test_concurrent_requesters_share_one_window() -> None:
     asyncio.run(go())
     granted.sort()
     assert all(len([t for t in granted if s <= t < s + 60]) <= 5 for s in granted)
+
+
+def test_settling_tokens_never_holds_up_an_answer_and_the_next_request_waits() -> None:
+    fake = FakeTime()
+    limits = RateLimits(tpm=1000, clock=fake.clock, sleep=fake.sleep)
+
+    async def go() -> None:
+        reservation = await limits.before_request(100)
+        limits.after_response(reservation, 1500)  # a shortfall of 1400: debited, not waited for
+        assert fake.slept == []
+        await limits.before_request(100)  # the next request is the one that waits
+        assert sum(fake.slept) >= 59
+
+    asyncio.run(go())
+
+
+def test_an_over_estimate_is_credited_back() -> None:
+    # Persian or Chinese text: the characters/3 estimate is 2-3x the real token count.
+    fake = FakeTime()
+    limits = RateLimits(tpm=1000, clock=fake.clock, sleep=fake.sleep)
+
+    async def go() -> None:
+        reservation = await limits.before_request(900)
+        limits.after_response(reservation, 300)
+        await limits.before_request(700)  # 300 + 700 fit in the minute
+        assert fake.slept == []
+        await limits.before_request(10)  # the window is full now
+        assert fake.slept
+
+    asyncio.run(go())
+
+
+def test_the_transport_reads_max_tokens_from_the_client_not_from_each_request_body(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    answer = {"choices": [{"finish_reason": "tool_calls"}], "usage": {"prompt_tokens": 9, "completion_tokens": 256}}
+    parsed: list[int] = []
+    real_loads = json.loads
+
+    def counting_loads(text: Any, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(len(text))
+        return real_loads(text, *args, **kwargs)
+
+    monkeypatch.setattr("extractor.transport.json.loads", counting_loads)
+    fake = FakeTime()
+    policy = TransportPolicy(sleep=fake.sleep, clock=fake.clock)
+    transport = ResilientTransport(
+        httpx2.MockTransport(lambda request: httpx2.Response(200, json=answer)),
+        timeout=5.0,
+        budget=10.0,
+        policy=policy,
+        gate=AdaptiveGate(4, clock=fake.clock, sleep=fake.sleep),
+        max_tokens=256,
+    )
+    request_body = json.dumps({"messages": [{"role": "user", "content": "x" * 100_000}]}).encode()
+    meter = Meter()
+
+    async def go() -> None:
+        with metering(meter):
+            request = httpx2.Request("POST", "http://127.0.0.1/v1/chat/completions", content=request_body)
+            await transport.handle_async_request(request)
+
+    asyncio.run(go())
+    assert meter.cut_offs == 1  # spent exactly the client's max_tokens
+    assert len(request_body) not in parsed  # the article-sized request body was never parsed
 
 
 # -- item 8: the key never reaches a stored or printed string ---------------------------------
