@@ -28,7 +28,7 @@ from extractor.instructor_tuning import remember_async_validator_checks
 from extractor.prompting import Prompt
 from extractor.rate_limit import RateLimits
 from extractor.reader import Article
-from extractor.redaction import redact, register_secrets, url_password
+from extractor.redaction import redact, register_secrets, url_passwords
 from extractor.schemas import ArticleEvents, ErrorInfo, Usage, checking_quotes, error_lines
 from extractor.transport import (
     Meter,
@@ -94,7 +94,7 @@ class ModelClient:
         self.policy = policy or TransportPolicy()
         self.gate = AdaptiveGate(max_in_flight, clock=self.policy.clock, sleep=self.policy.sleep)
         self.limits = limits or RateLimits()
-        register_secrets(endpoint.api_key, url_password(endpoint.base_url))
+        register_secrets(endpoint.api_key, *url_passwords(endpoint.base_url))
         self.transport = ResilientTransport(
             inner_transport(),
             timeout=self.settings.timeout,

@@ -6,13 +6,13 @@ import openai
 
 from extractor.backends import Endpoint
 from extractor.errors import UserError
-from extractor.redaction import display_url, register_secrets, url_password
+from extractor.redaction import display_url, register_secrets, url_passwords
 
 
 def check_endpoint(endpoint: Endpoint, timeout: float = 10.0) -> None:
     if endpoint.in_process:
         return  # nothing to reach
-    register_secrets(endpoint.api_key, url_password(endpoint.base_url))
+    register_secrets(endpoint.api_key, *url_passwords(endpoint.base_url))
     shown = display_url(endpoint.base_url)  # never a password in a message
     client = openai.OpenAI(base_url=endpoint.base_url, api_key=endpoint.api_key, max_retries=0, timeout=timeout)
     try:

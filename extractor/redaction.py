@@ -4,7 +4,8 @@ An endpoint can echo a request's headers back in an error page, so the key can
 arrive inside text we did not write. Secrets are registered once, when a client
 is built, and scrubbed at the few places text leaves the process: error
 messages and warnings on result lines, user-facing messages, and log records
-(a record factory, so every logger and handler is covered).
+(a record factory, so every logger and handler is covered), tracebacks and
+stack text included.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 import threading
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 REDACTED = "[REDACTED]"
 
@@ -26,11 +27,15 @@ _secrets: set[str] = set()
 _factory_installed = False
 
 
-def url_password(url: str) -> str | None:
+def url_passwords(url: str) -> tuple[str, ...]:
+    """The password in `url` as written (percent-encoded) and as sent (decoded): either may be echoed."""
     try:
-        return urlsplit(url).password
+        password = urlsplit(url).password
     except ValueError:
-        return None
+        return ()
+    if not password:
+        return ()
+    return tuple(sorted({password, unquote(password)}))
 
 
 def display_url(url: str) -> str:
@@ -81,6 +86,9 @@ def redact_bytes(data: bytes, extra: Iterable[str | None] = ()) -> bytes:
     return data
 
 
+_TRACEBACKS = logging.Formatter()
+
+
 def _install_log_scrubber() -> None:
     previous = logging.getLogRecordFactory()
 
@@ -93,6 +101,14 @@ def _install_log_scrubber() -> None:
         clean = redact(message)
         if clean != message:
             record.msg, record.args = clean, ()
+        # A traceback is formatted later, by each handler's formatter, from the exception
+        # itself (an openai error carries the endpoint's body, which may echo the key).
+        # Formatted and scrubbed here, it is what every standard formatter then prints:
+        # logging.Formatter reuses a record's exc_text instead of formatting it again.
+        if isinstance(record.exc_info, tuple) and not record.exc_text:
+            record.exc_text = redact(_TRACEBACKS.formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return record
 
     logging.setLogRecordFactory(scrubbing_factory)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from extractor.testing import FakeOpenAI
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -40,3 +44,37 @@ def vcr_config() -> dict[str, object]:
 @pytest.fixture(scope="session")
 def seed_paths() -> list[Path]:
     return sorted(SEEDS.glob("*.txt"))
+
+
+class FakeTime:
+    """A clock that only sleeping advances: back-off waits are recorded, not slept through."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAI]:
+    """The fake OpenAI-compatible endpoint on 127.0.0.1 (a module may override it)."""
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+@pytest.fixture
+def article_path(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The requesting test module's ARTICLE, written to a file."""
+    text = getattr(request.module, "ARTICLE", None)
+    if not isinstance(text, str):
+        raise TypeError(f"{request.module.__name__} uses article_path but defines no ARTICLE string")
+    path = tmp_path / "dialogue.txt"
+    path.write_text(text, encoding="utf-8")
+    return str(path)

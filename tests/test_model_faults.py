@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from extractor.pipeline import Extractor
 from extractor.prompting import load_prompt
 from extractor.reader import read_one
 from extractor.testing import FakeOpenAI, Reply, unused_port
+from tests.conftest import FakeTime
 
 ARTICLE = (
     "Pakistan and China held the seventh round of their strategic dialogue in Beijing "
@@ -39,39 +39,11 @@ def dialogue(**overrides: Any) -> dict[str, Any]:
     return {"events": [event | overrides]}
 
 
-class Waits:
-    """Records transport back-off waits instead of sleeping through them, on a clock they advance."""
-
-    def __init__(self) -> None:
-        self.seconds: list[float] = []
-        self.now = 0.0
-
-    async def __call__(self, seconds: float) -> None:
-        self.seconds.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def server() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as fake:
-        yield fake
-
-
-@pytest.fixture
-def article_path(tmp_path: Path) -> str:
-    path = tmp_path / "dialogue.txt"
-    path.write_text(ARTICLE, encoding="utf-8")
-    return str(path)
-
-
 def extract(
     base_url: str,
     article_path: str,
     *,
-    waits: Waits | None = None,
+    waits: FakeTime | None = None,
     timeout: float = 5.0,
     max_reasks: int = 2,
     attempts: int = 4,
@@ -80,8 +52,8 @@ def extract(
 ) -> ArticleResult:
     endpoint = Endpoint("openai", base_url, "test-dummy-key", "fake-model", instructor.Mode.TOOLS)
     settings = GenerationSettings(max_tokens=max_tokens, max_reasks=max_reasks, timeout=timeout)
-    waits = waits or Waits()
-    policy = TransportPolicy(attempts=attempts, max_wait=5.0, total=total, sleep=waits, clock=waits.clock)
+    waits = waits or FakeTime()
+    policy = TransportPolicy(attempts=attempts, max_wait=5.0, total=total, sleep=waits.sleep, clock=waits.clock)
 
     async def go() -> ArticleResult:
         client = ModelClient(endpoint, settings, policy)
@@ -148,20 +120,20 @@ def test_invented_quote_is_reasked_then_rejected_not_fatal(server: FakeOpenAI, a
 
 def test_429_waits_as_long_as_retry_after_says(server: FakeOpenAI, article_path: str) -> None:
     server.script(Reply.status(429, headers={"Retry-After": "2"}), Reply.answer(dialogue()))
-    waits = Waits()
+    waits = FakeTime()
     result = extract(server.base_url, article_path, waits=waits)
     assert result.status == "ok"
-    assert waits.seconds == [2.0]
+    assert waits.slept == [2.0]
     assert result.usage.requests == 2 and result.usage.transport_retries == 1
     assert result.usage.prompt_tokens == 100  # the 429 carried no tokens
 
 
 def test_500_is_retried_with_backoff_within_bounds(server: FakeOpenAI, article_path: str) -> None:
     server.script(Reply.status(500), Reply.status(503), Reply.answer(dialogue()))
-    waits = Waits()
+    waits = FakeTime()
     result = extract(server.base_url, article_path, waits=waits)
     assert result.status == "ok"
-    assert len(waits.seconds) == 2 and all(0 <= w <= 5.0 for w in waits.seconds)
+    assert len(waits.slept) == 2 and all(0 <= w <= 5.0 for w in waits.slept)
     assert result.usage.transport_retries == 2
 
 
@@ -217,12 +189,12 @@ def test_client_error_is_not_retried(server: FakeOpenAI, article_path: str) -> N
 def test_connection_refused_is_retried_until_the_article_budget_runs_out(article_path: str) -> None:
     # An endpoint that is down says "later", not "never": no attempt count stops the retries,
     # the article's time budget does (on a clock only the waits advance).
-    waits = Waits()
+    waits = FakeTime()
     result = extract(f"http://127.0.0.1:{unused_port()}/v1", article_path, attempts=2, total=20.0, waits=waits)
     assert result.status == "failed"
     assert result.error is not None and result.error.kind == "transport"
     assert result.usage.requests > 2
-    assert sum(waits.seconds) < 20.0
+    assert sum(waits.slept) < 20.0
     assert "cannot connect" in result.error.message
 
 
@@ -240,10 +212,10 @@ def test_article_text_with_template_braces_reaches_the_model_verbatim(server: Fa
 @pytest.mark.parametrize("header", ["soon", "Wed, 21 Oct 2015 07:28:00 GMT"])
 def test_unreadable_or_past_retry_after_still_retries(server: FakeOpenAI, article_path: str, header: str) -> None:
     server.script(Reply.status(429, headers={"Retry-After": header}), Reply.answer(dialogue()))
-    waits = Waits()
+    waits = FakeTime()
     result = extract(server.base_url, article_path, waits=waits)
     assert result.status == "ok" and result.usage.transport_retries == 1
-    assert len(waits.seconds) == 1 and 0 <= waits.seconds[0] <= 5.0
+    assert len(waits.slept) == 1 and 0 <= waits.slept[0] <= 5.0
 
 
 def test_non_finite_amount_is_invalid(server: FakeOpenAI, article_path: str) -> None:

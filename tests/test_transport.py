@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+import logging
 import math
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -17,15 +17,17 @@ from extractor.schemas import ArticleResult
 from extractor.adaptive import AdaptiveGate
 from extractor.backends import Endpoint
 from extractor.backoff import server_wait
+from extractor.errors import UserError
 from extractor.model_client import GenerationSettings, ModelClient, TransportPolicy
 from extractor.pipeline import Extractor
 from extractor.preflight import check_endpoint
 from extractor.prompting import load_prompt
 from extractor.rate_limit import RateLimits, SlidingWindow
 from extractor.reader import read_one
-from extractor.redaction import display_url, redact
+from extractor.redaction import display_url, redact, register_secrets, url_passwords
 from extractor.testing import FakeOpenAI, Reply, unused_port
 from extractor.transport import Meter, ResilientTransport, metering
+from tests.conftest import FakeTime
 
 SECRET_KEY = "sk-test-0123456789abcdefSECRET"
 ARTICLE = "Pakistan and China held the seventh round of their strategic dialogue in Beijing on 4 January 2026."
@@ -43,35 +45,6 @@ ANSWER = {
         }
     ]
 }
-
-
-class FakeTime:
-    """A clock that only sleeping advances."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
-
-
-@pytest.fixture
-def server() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as fake:
-        yield fake
-
-
-@pytest.fixture
-def article_path(tmp_path: Path) -> str:
-    path = tmp_path / "dialogue.txt"
-    path.write_text(ARTICLE, encoding="utf-8")
-    return str(path)
 
 
 def extract(
@@ -319,26 +292,65 @@ def test_the_transport_reads_max_tokens_from_the_client_not_from_each_request_bo
 @pytest.mark.parametrize("html", [False, True])
 @pytest.mark.parametrize("code", [400, 500])
 def test_an_endpoint_echoing_the_key_never_puts_it_on_the_line(
-    server: FakeOpenAI, article_path: str, code: int, html: bool, caplog: pytest.LogCaptureFixture
+    server: FakeOpenAI,
+    article_path: str,
+    code: int,
+    html: bool,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     server.responder = lambda body: Reply.echo_headers(code, html=html)
     result = extract(server.base_url, article_path, key=SECRET_KEY, policy=TransportPolicy(attempts=1))
     assert server.requests[0].headers["authorization"] == f"Bearer {SECRET_KEY}"  # it was echoed
-    assert result.status == "failed"
-    line = result.model_dump_json()
-    assert SECRET_KEY not in line and "SECRET" not in line
-    assert "[REDACTED]" in line or code == 500  # a 5xx message may not quote the body at all
-    assert SECRET_KEY not in caplog.text
+    assert result.status == "failed" and result.error is not None
+    # The echoed headers reach the stored error, scrubbed (4xx and 5xx alike)...
+    assert "Bearer [REDACTED]" in result.error.message
+    # ...and the key is in no stored, logged or printed string.
+    printed = capfd.readouterr()
+    logged = [caplog.text, *(record.getMessage() for record in caplog.records)]
+    logged += [record.exc_text or "" for record in caplog.records]
+    for text in (result.model_dump_json(), printed.out, printed.err, *logged):
+        assert SECRET_KEY not in text and "SECRET" not in text
+
+
+def test_a_logged_traceback_carrying_the_key_is_scrubbed() -> None:
+    register_secrets(SECRET_KEY)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logger = logging.getLogger("tests.redaction")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        try:
+            raise RuntimeError(f"the endpoint said: authorization: Bearer {SECRET_KEY}")
+        except RuntimeError:
+            logger.exception("request failed")
+            logger.error("again", stack_info=True, exc_info=True)
+    finally:
+        logger.removeHandler(handler)
+    text = stream.getvalue()
+    assert "RuntimeError: the endpoint said: authorization: Bearer [REDACTED]" in text
+    assert SECRET_KEY not in text
 
 
 def test_a_password_in_the_base_url_is_not_in_the_cannot_reach_message() -> None:
     url = f"http://user:hunter2-secret@127.0.0.1:{unused_port()}/v1"
     endpoint = Endpoint("openai", url, "test-dummy-key", "fake-model", instructor.Mode.TOOLS)
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(UserError) as caught:
         check_endpoint(endpoint, timeout=2.0)
     assert "cannot reach" in str(caught.value)
     assert "hunter2-secret" not in str(caught.value)
     assert display_url(url).startswith("http://[REDACTED]@127.0.0.1:")
+
+
+def test_a_percent_encoded_password_is_scrubbed_as_written_and_as_sent() -> None:
+    url = f"http://user:p%40ss-hunter3@127.0.0.1:{unused_port()}/v1"
+    assert set(url_passwords(url)) == {"p%40ss-hunter3", "p@ss-hunter3"}
+    endpoint = Endpoint("openai", url, "test-dummy-key", "fake-model", instructor.Mode.TOOLS)
+    with pytest.raises(UserError):
+        check_endpoint(endpoint, timeout=2.0)  # registers the secrets of the endpoint
+    assert redact("sent p@ss-hunter3, written p%40ss-hunter3") == "sent [REDACTED], written [REDACTED]"
 
 
 def test_redact_replaces_every_registered_secret() -> None:
