@@ -280,8 +280,9 @@ def create_beside(target: Path, flag: str) -> tuple[IO[str], str]:
 
 
 class ResultSink:
-    """The output of one batch: stdout, a new file (written beside, renamed at the end), an
-    existing file resumed (appended, then compacted), or a device/pipe written in place."""
+    """The output of one batch: nothing (None), stdout ("-"), a new file (written beside,
+    renamed at the end), an existing file resumed (appended, then compacted), or a
+    device/pipe written in place."""
 
     def __init__(self, output: str | None, *, resume: bool) -> None:
         self.output = output
@@ -289,7 +290,10 @@ class ResultSink:
         self._lock: OutputLock | None = None
         self._temporary: str | None = None
         self.stream: IO[str]
-        if output is None or output == "-":
+        if output is None:  # the library's default: results are returned, not printed
+            self.stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - closed in finish/abandon
+            return
+        if output == "-":
             self.stream = sys.stdout
             return
         target = writable_path(output)

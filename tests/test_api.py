@@ -123,3 +123,15 @@ def test_blocking_calls_inside_a_running_loop_name_the_async_twin(tmp_path: Path
             list(extractor.extract_batch([article], backend="rules"))
 
     asyncio.run(in_a_notebook())
+
+
+def test_extract_batch_without_output_prints_nothing(
+    server: FakeOpenAI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("China and Pakistan met.", encoding="utf-8")
+    results = list(extractor.extract_batch([article], **endpoint(server)))
+    assert [r.status for r in results] == ["ok"]
+    assert capsys.readouterr().out == ""
+    list(extractor.extract_batch([article], output="-", **endpoint(server)))
+    assert json.loads(capsys.readouterr().out)["article_id"] == "a"

@@ -129,7 +129,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     batch = extract_batch(
         args.paths,
-        output=args.output,
+        output=args.output if args.output is not None else "-",
         resume=args.resume,
         summary=args.summary,
         prices=args.prices,
