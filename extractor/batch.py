@@ -35,6 +35,7 @@ from extractor.output import (
     create_beside,
     refuse_non_summary,
     refuse_overlaps,
+    source_key,
     writable_path,
 )
 from extractor.preflight import check_endpoint
@@ -74,6 +75,7 @@ class Batch:
         self._show_progress = progress
         self._started = False
         self._closed = False
+        self._sha256s: dict[str, str] = {}  # this run's article bytes by resolved path, for compaction
         # 1. What can be checked without writing anything.
         if resume and self.output in (None, "-"):
             raise UserError("--resume needs -o FILE: the result file to continue")
@@ -209,10 +211,12 @@ class Batch:
 
     def _resume_check(self, config: RunConfig, progress: Progress) -> SkipCheck:
         assert self.output is not None
-        index = ResumeIndex(Path(self.output))
+        index = ResumeIndex(Path(self.output), [i.path for i in self.inputs])
 
         def already_done(source: str, sha256: str) -> bool:
-            done = index.is_done(source, answer_key(sha256, self.prompt.sha256, config.endpoint, config.settings))
+            self._sha256s[source_key(source)] = sha256
+            key = answer_key(sha256, self.prompt.sha256, config.endpoint, config.settings)
+            done = index.is_done(source, sha256, key)
             if done:
                 self.stats.skipped += 1
                 progress.advance(self.stats)
@@ -228,6 +232,8 @@ class Batch:
             if isinstance(exc, BrokenPipeError):
                 raise
             raise UserError(f"{where}: cannot write ({exc.strerror}); choose another file") from None
+        if result.source.sha256 is not None:
+            self._sha256s[source_key(result.source.path)] = result.source.sha256
         self.stats.add(result)
         progress.advance(self.stats)
 
@@ -236,7 +242,7 @@ class Batch:
             return
         self._closed = True
         try:
-            self._sink.finish([i.path for i in self.inputs], complete=complete)
+            self._sink.finish([i.path for i in self.inputs], complete=complete, sha256s=self._sha256s)
             self.summary = self.stats.summary(self.prices)
             if self._summary_file is not None:
                 handle, temporary = self._summary_file

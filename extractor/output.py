@@ -22,7 +22,8 @@ import socket
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -32,8 +33,9 @@ from extractor.results_io import newest_wins
 
 
 def source_key(path: str) -> str:
-    """How resume recognises an article across runs: its resolved path (then its answer key,
-    which covers its bytes). `seeds/a.txt` and `/abs/seeds/a.txt` are one article."""
+    """How resume recognises an article across runs by its path: resolved, so `seeds/a.txt`
+    and `/abs/seeds/a.txt` are one article. A path typed relative to another working
+    directory resolves elsewhere; then the article's sha256 recognises it (`ResumeIndex`)."""
     return path if path == "-" else os.path.realpath(path)
 
 
@@ -42,14 +44,23 @@ class _Line:
     offset: int
     ok: bool
     answer_key: str | None
+    sha256: str | None
 
 
 class ResumeIndex:
-    """The newest line of each article (by resolved source path) in an existing result file."""
+    """The newest line of each article in an existing result file.
 
-    def __init__(self, path: Path) -> None:
+    An article of this run is the line of its resolved path or, when there is none, a line
+    of the same bytes (sha256) whose path is none of this run's inputs: the same file
+    spelled relative to another working directory, or moved. Each such line stands for
+    one article of this run only, so two inputs with equal bytes still get a line each."""
+
+    def __init__(self, path: Path, sources: Sequence[str] = ()) -> None:
         self.path = path
         self._latest: dict[str, _Line] = newest_wins(self._scan()) if path.is_file() else {}
+        self._ours = {source_key(source) for source in sources}
+        self._claimed: set[str] = set()
+        self._lock = threading.Lock()  # engines may ask from several threads
 
     def _scan(self) -> Iterator[tuple[str, _Line]]:
         with self.path.open("rb") as handle:
@@ -57,22 +68,56 @@ class ResumeIndex:
             for raw in handle:
                 record = _record(raw)
                 if record is not None:
-                    line = _Line(offset=offset, ok=record.get("status") == "ok", answer_key=record.get("answer_key"))
+                    sha256 = record["source"].get("sha256")
+                    line = _Line(
+                        offset=offset,
+                        ok=record.get("status") == "ok",
+                        answer_key=record.get("answer_key"),
+                        sha256=sha256 if isinstance(sha256, str) else None,
+                    )
                     yield source_key(record["source"]["path"]), line
                 # a torn last line from a crash is simply redone
                 offset += len(raw)
 
-    def is_done(self, source: str, answer_key: str) -> bool:
+    def _foreign(self, sha256: str | None) -> list[str]:
+        """Unclaimed lines of these bytes under a path that is none of this run's inputs, newest first."""
+        if sha256 is None:
+            return []
+        keys = [
+            key
+            for key, line in self._latest.items()
+            if line.sha256 == sha256 and key not in self._ours and key not in self._claimed
+        ]
+        return sorted(keys, key=lambda key: -self._latest[key].offset)
+
+    def is_done(self, source: str, sha256: str, answer_key: str) -> bool:
         """Ok before, for the same article bytes, prompt, schema, model, server and settings."""
-        line = self._latest.get(source_key(source))
-        return line is not None and line.ok and line.answer_key == answer_key
+        with self._lock:
+            line = self._latest.get(source_key(source))
+            if line is not None:
+                return line.ok and line.answer_key == answer_key
+            for key in self._foreign(sha256):
+                found = self._latest[key]
+                if found.ok and found.answer_key == answer_key:
+                    self._claimed.add(key)
+                    return True
+            return False
+
+    def lines_for(self, source: str, sha256: str | None) -> list[str]:
+        """The keys of the lines that stand for this run's article (claimed, so once only)."""
+        key = source_key(source)
+        keys = [key] if key in self._latest else []
+        foreign = self._foreign(sha256)
+        self._claimed.update(foreign)
+        return keys + foreign
 
     def offset_of(self, key: str) -> int | None:
         line = self._latest.get(key)
         return line.offset if line else None
 
-    def sources(self) -> list[str]:
-        return list(self._latest)
+    def earlier_offsets(self) -> list[int]:
+        """The lines of articles that are not this run's (by path, nor claimed by their bytes)."""
+        return [line.offset for key, line in self._latest.items() if key not in self._ours and key not in self._claimed]
 
 
 def _record(raw: bytes) -> dict | None:
@@ -86,20 +131,24 @@ def _record(raw: bytes) -> dict | None:
     return None
 
 
-def compact(path: Path, sources: list[str]) -> None:
-    """Rewrite `path` as one line per source (newest line wins): this run's sources in
-    their order, then any others the file held from earlier runs, which are kept."""
-    latest = ResumeIndex(path)
-    ours = list(dict.fromkeys(source_key(source) for source in sources))
-    mine = set(ours)
-    earlier = [key for key in latest.sources() if key not in mine]
+def compact(path: Path, sources: list[str], sha256s: Mapping[str, str] | None = None) -> None:
+    """Rewrite `path` as one line per article (newest line wins): this run's sources in
+    their order, then any others the file held from earlier runs, which are kept. A line of
+    the same bytes under another spelling of the path (`sha256s`: this run's article hashes
+    by resolved path) is the same article, not another one."""
+    hashes = sha256s or {}
+    latest = ResumeIndex(path, sources)
+    chosen: list[int] = []
+    for key in dict.fromkeys(source_key(source) for source in sources):
+        offsets = [latest.offset_of(line) for line in latest.lines_for(key, hashes.get(key))]
+        found = [offset for offset in offsets if offset is not None]
+        if found:
+            chosen.append(max(found))  # the newest line of the article
+    chosen += latest.earlier_offsets()
     temporary = _temporary_beside(path)
     try:
         with path.open("rb") as old, os.fdopen(temporary.fd, "wb") as new:
-            for key in [*ours, *earlier]:
-                offset = latest.offset_of(key)
-                if offset is None:
-                    continue
+            for offset in chosen:
                 old.seek(offset)
                 new.write(old.readline())
         os.replace(temporary.path, path)
@@ -313,16 +362,16 @@ class ResultSink:
             self._lock.release()
             raise
 
-    def finish(self, sources: list[str], *, complete: bool) -> None:
+    def finish(self, sources: list[str], *, complete: bool, sha256s: Mapping[str, str] | None = None) -> None:
         """Put the lines in place and let go of the file. Incomplete (interrupted or failed),
         a new run's lines are added to the old file rather than replacing it."""
         try:
             if self.stream is not sys.stdout:
                 self._close_stream(complete=complete)
             if self._temporary is not None:
-                self._place_new_lines(sources, complete=complete)
+                self._place_new_lines(sources, complete=complete, sha256s=sha256s)
             elif self.resume and self._lock is not None:
-                compact(self.target, sources)
+                compact(self.target, sources, sha256s)
         finally:
             if self._lock is not None:
                 self._lock.release()
@@ -350,7 +399,7 @@ class ResultSink:
                 raise UserError(f"-o {self.output}: cannot write ({exc.strerror}); choose another file") from None
             # The run already stops for a reason of its own; that one is what the user sees.
 
-    def _place_new_lines(self, sources: list[str], *, complete: bool) -> None:
+    def _place_new_lines(self, sources: list[str], *, complete: bool, sha256s: Mapping[str, str] | None) -> None:
         assert self._temporary is not None
         temporary, self._temporary = self._temporary, None
         had_lines = self.target.is_file() and self.target.stat().st_size > 0
@@ -363,7 +412,7 @@ class ResultSink:
         with open(temporary, "rb") as new, self.target.open("ab") as old:
             old.write(new.read())
         os.unlink(temporary)
-        compact(self.target, sources)
+        compact(self.target, sources, sha256s)
 
 
 def _open(target: Path, mode: str, given: str) -> IO[str]:

@@ -15,7 +15,7 @@ import pytest
 
 import extractor
 from extractor.cli import main
-from extractor.output import OutputLock
+from extractor.output import OutputLock, compact
 from tests.conftest import REPO
 
 ARTICLE = "Pakistan and China held their strategic dialogue in Beijing on 5 January 2026."
@@ -120,7 +120,7 @@ def test_a_second_run_on_a_locked_output_exits_2_naming_the_holder(
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path; from extractor.output import OutputLock;"
+            "import sys, time; from pathlib import Path; from extractor.output import OutputLock, compact;"
             "OutputLock(Path(sys.argv[1])); print('locked', flush=True); time.sleep(60)",
             str(out),
         ],
@@ -227,6 +227,43 @@ def test_resume_matches_articles_by_resolved_path(
     assert run(str(tmp_path / "in"), "-o", str(out), "--resume", "--summary", str(summary)) == 0
     assert json.loads(summary.read_text())["articles"]["skipped_as_done"] == 3
     assert len(lines_of(out)) == 3
+
+
+def test_resume_from_another_working_directory_matches_articles_by_their_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles(tmp_path / "A" / "in", 2)
+    out = tmp_path / "r.jsonl"
+    monkeypatch.chdir(tmp_path / "A")
+    assert run("in", "-o", str(out)) == 0  # lines say "in/a0.txt": relative to A
+    monkeypatch.chdir(tmp_path)
+    summary = tmp_path / "s.json"
+    assert run("A/in", "-o", str(out), "--resume", "--summary", str(summary)) == 0
+    assert json.loads(summary.read_text())["articles"]["skipped_as_done"] == 2
+    assert len(lines_of(out)) == 2
+    # A moved article is still done (its line kept); changed bytes are a new article.
+    (tmp_path / "A" / "in" / "a1.txt").write_text("Changed. " + ARTICLE, encoding="utf-8")
+    (tmp_path / "A" / "in" / "a0.txt").rename(tmp_path / "A" / "in" / "a0-moved.txt")
+    assert run("A/in", "-o", str(out), "--resume", "--summary", str(summary)) == 0
+    assert json.loads(summary.read_text())["articles"]["skipped_as_done"] == 1
+    paths = [line["source"]["path"] for line in lines_of(out)]
+    assert paths == ["in/a0.txt", "A/in/a1.txt", "in/a1.txt"]
+
+
+def test_compaction_keeps_one_line_per_article_whatever_the_path_spelling(tmp_path: Path) -> None:
+    article = tmp_path / "in" / "a.txt"
+    out = tmp_path / "r.jsonl"
+    lines = [
+        {"article_id": "a", "source": {"path": "elsewhere/in/a.txt", "sha256": "h1"}, "status": "failed"},
+        {"article_id": "b", "source": {"path": "elsewhere/in/b.txt", "sha256": "h2"}, "status": "ok"},
+        {"article_id": "a", "source": {"path": str(article), "sha256": "h1"}, "status": "ok"},
+    ]
+    out.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    compact(out, [str(article)], {os.path.realpath(article): "h1"})
+    assert [(line["source"]["path"], line["status"]) for line in lines_of(out)] == [
+        (str(article), "ok"),
+        ("elsewhere/in/b.txt", "ok"),
+    ]
 
 
 def test_dangling_and_looping_symlinks_get_an_input_line(tmp_path: Path) -> None:
