@@ -35,6 +35,7 @@ from extractor.output import (
     create_beside,
     refuse_non_summary,
     refuse_overlaps,
+    resolve_target,
     source_key,
     writable_path,
 )
@@ -70,6 +71,8 @@ class Batch:
         self.output = os.fspath(output) if output is not None else None
         self.resume = resume
         self.summary_path = os.fspath(summary) if summary is not None else None
+        # Written beside and renamed over: through a symlink, onto its target.
+        self._summary_target = resolve_target(Path(self.summary_path)) if self.summary_path else None
         self.stats = RunStats()
         self.summary: dict[str, Any] | None = None
         self._show_progress = progress
@@ -100,8 +103,9 @@ class Batch:
         try:
             self._summary_file = None
             if self.summary_path:
-                refuse_non_summary(Path(self.summary_path))
-                handle, temporary = create_beside(Path(self.summary_path), "--summary")
+                assert self._summary_target is not None
+                refuse_non_summary(self._summary_target)
+                handle, temporary = create_beside(self._summary_target, "--summary")
                 self._summary_file = (handle, temporary)
                 self._files.callback(_discard, handle, temporary)
             self._sink = ResultSink(self.output, resume=resume)
@@ -248,8 +252,8 @@ class Batch:
                 handle, temporary = self._summary_file
                 handle.write(json.dumps(self.summary, indent=2) + "\n")
                 handle.close()
-                assert self.summary_path is not None
-                os.replace(temporary, self.summary_path)
+                assert self._summary_target is not None
+                os.replace(temporary, self._summary_target)
                 self._summary_file = None
         finally:
             self._files.close()

@@ -315,7 +315,27 @@ class _Temporary:
 
 def _temporary_beside(target: Path) -> _Temporary:
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    # mkstemp makes it 0600; renamed over the target it must keep the target's mode (or,
+    # new, the mode any new file gets here), or a shared result file turns private.
+    with contextlib.suppress(OSError):  # a file system without modes: nothing to keep
+        os.fchmod(fd, _mode_for(target))
     return _Temporary(fd, name)
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        # The umask can only be read by setting it; this runs before any worker thread.
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def resolve_target(target: Path) -> Path:
+    """Where a write to `target` lands: through a symlink, its target, so replacing the
+    file (a temporary renamed over it) replaces the linked file, not the link."""
+    return Path(os.path.realpath(target)) if target.is_symlink() else target
 
 
 def create_beside(target: Path, flag: str) -> tuple[IO[str], str]:
@@ -345,7 +365,7 @@ class ResultSink:
         if output == "-":
             self.stream = sys.stdout
             return
-        target = writable_path(output)
+        target = resolve_target(writable_path(output))
         self.target = target
         if not is_regular_or_missing(target):  # /dev/null, a FIFO: nothing to lock or rename
             self.stream = _open(target, "a", output)
@@ -425,6 +445,7 @@ def _open(target: Path, mode: str, given: str) -> IO[str]:
 def write_text_beside(target: Path, text: str) -> None:
     """Write a whole file through a temporary beside it: the old file stays whole until the
     new one is complete (a full disk or a crash never leaves half a report)."""
+    target = resolve_target(target)
     if not is_regular_or_missing(target):
         with _open(target, "w", str(target)) as handle:
             handle.write(text)
