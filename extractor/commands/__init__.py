@@ -1,5 +1,5 @@
 """Sub-commands of the `extractor` CLI, one module each.
 
 A command module defines `NAME`, `HELP`, `configure(parser)` and
-`run(args) -> int` (the exit code). The CLI only lists them in `COMMANDS`.
+`run(args) -> int` (the exit code). The CLI lists them in `cli.load_commands`.
 """
