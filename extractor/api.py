@@ -29,18 +29,16 @@ from extractor.config import open_extractor
 from extractor.errors import UserError, error_for_kind, refuse_running_loop
 from extractor.options import Options
 from extractor.preflight import check_endpoint
-from extractor.reader import STDIN, article_from_bytes, read_one
+from extractor.reader import article_from_bytes, read_one
 from extractor.schemas import ArticleResult
-
-# A string this long, or with a line break, is an article's text, never a file name.
-_MAX_PATH_CHARS = 4096
 
 Results = PathLike | Iterable[ArticleResult] | Mapping[str, ArticleResult]
 
 
 def extract(text_or_path: str | os.PathLike[str], *, raise_on_failure: bool = True, **settings: Any) -> ArticleResult:
-    """Extract the events of one article: its text (a `str`), or a file (a `Path`, or a `str`
-    naming an existing file). `settings` are `Options` fields: backend, base_url, model,
+    """Extract the events of one article: its text (a `str`, always: never read as a file
+    name, even when it names one), or its file (a `pathlib.Path` or other `os.PathLike`).
+    `settings` are `Options` fields: backend, base_url, model,
     max_tokens, temperature, max_retries, timeout, cache, keep_ungrounded, ...
 
     A failed article raises the `ExtractorError` subclass of its `error.kind`
@@ -78,10 +76,9 @@ def _one_article(text_or_path: str | os.PathLike[str], max_chars: int) -> Articl
         return read_one(path, max_chars=max_chars)
     if not isinstance(text_or_path, str):
         raise UserError(f"give the article's text as a str or its file as a Path, not {type(text_or_path).__name__}")
-    text = text_or_path
-    if len(text) < _MAX_PATH_CHARS and "\n" not in text and text != STDIN and Path(text).is_file():
-        return read_one(text, max_chars=max_chars)
-    return article_from_bytes(text.encode("utf-8"), path="<text>", article_id="text", max_chars=max_chars)
+    # A str is the article's text, whatever it says: guessing "a file if one has this name"
+    # would read a file whenever a one-line text happened to name one. A file is a Path.
+    return article_from_bytes(text_or_path.encode("utf-8"), path="<text>", article_id="text", max_chars=max_chars)
 
 
 def extract_batch(

@@ -38,6 +38,17 @@ def test_extract_a_path(server: FakeOpenAI, tmp_path: Path) -> None:
     assert (result.article_id, result.source.path) == ("story", str(article))
 
 
+def test_a_str_is_text_even_when_it_names_a_file(
+    server: FakeOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "story.txt").write_text("Pakistan and China held talks in Beijing.", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = extractor.extract("story.txt", **endpoint(server), raise_on_failure=False)
+    assert result.source.path == "<text>"
+    assert "story.txt" in server.chat_requests[0]["messages"][-1]["content"]
+    assert "Beijing" not in server.chat_requests[0]["messages"][-1]["content"]
+
+
 def test_aextract_runs_on_the_callers_loop(server: FakeOpenAI) -> None:
     result = asyncio.run(extractor.aextract("China and Pakistan signed an agreement.", **endpoint(server)))
     assert result.status == "ok"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -393,3 +394,47 @@ def test_a_batch_never_run_leaves_no_trace(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "r.jsonl"]
     extractor.extract_batch(inputs, output=out, backend="rules").close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "r.jsonl"]
+
+
+def test_a_replaced_output_or_summary_keeps_its_mode_and_a_symlink_stays_a_link(tmp_path: Path) -> None:
+    articles(tmp_path / "in", 2)
+    real = tmp_path / "real.jsonl"
+    real.write_text("", encoding="utf-8")
+    real.chmod(0o644)
+    out = tmp_path / "link.jsonl"
+    out.symlink_to(real)
+    summary = tmp_path / "s.json"
+    summary.write_text('{"articles": {}}', encoding="utf-8")
+    summary.chmod(0o640)
+    for extra in ([], ["--resume"]):
+        assert run(str(tmp_path / "in"), "-o", str(out), "--summary", str(summary), *extra) == 0
+        assert out.is_symlink() and len(lines_of(real)) == 2
+        assert stat.S_IMODE(real.stat().st_mode) == 0o644
+        assert stat.S_IMODE(summary.stat().st_mode) == 0o640
+    new = tmp_path / "new.jsonl"
+    umask = os.umask(0o027)
+    try:
+        assert run(str(tmp_path / "in"), "-o", str(new)) == 0
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o640
+
+
+def test_a_broken_event_type_plugin_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    from tests.test_plugins import ENTRY_POINTS, install
+
+    site = install(tmp_path / "site", ENTRY_POINTS.replace("event_type:SANCTION", "missing:SANCTION"), name="broken")
+    (tmp_path / "a.txt").write_text("China and Pakistan met.", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))}
+    process = subprocess.run(
+        [sys.executable, "-m", "extractor", "run", "a.txt", "-o", "out.jsonl"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert process.returncode == 2
+    assert len(process.stderr.strip().splitlines()) == 1, process.stderr
+    assert "plugin package broken" in process.stderr and "fix or uninstall" in process.stderr
+    assert not (tmp_path / "out.jsonl").exists()
