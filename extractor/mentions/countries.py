@@ -31,6 +31,7 @@ from extractor.mentions.country_aliases import (
     ALIASES,
     CASE_SENSITIVE,
     EXTRA_CASE_SENSITIVE,
+    NOT_COUNTRIES,
     ZH_NOT_AFTER_PAIR,
     ZH_PARTNERS,
 )
@@ -55,7 +56,7 @@ class CountryMention:
 
 @dataclass(frozen=True)
 class _Name:
-    iso3: str
+    iso3: str  # "" for a place that only contains a country's name ('Maryland')
     case_sensitive: bool = False  # only in capitals: 'US', 'UAE'
     capitalized: bool = False  # only with a capital first letter: 'Spanish', 'Malé'
     # Whether an Arabic-script ending may be peeled off: not from a capital
@@ -84,6 +85,9 @@ def _table() -> PhraseTable[_Name]:
     for alias, iso3 in EXTRA_CASE_SENSITIVE.items():
         for variant in spacing_variants(alias):
             entries[variant] = _Name(iso3, True)
+    for place in NOT_COUNTRIES:
+        for variant in spacing_variants(place):
+            entries[variant] = _Name("")
     return PhraseTable(entries)
 
 
@@ -109,7 +113,8 @@ def find_countries(text: str, start: int = 0, end: int | None = None, lang: str 
         hit = table.match_at(folded.text, tokens, index)
         if hit is not None and _case_ok(hit[1], folded, text, start, tokens[index], tokens[index + hit[0] - 1]):
             used, name = hit
-            spans.append((tokens[index].start, tokens[index + used - 1].end, name.iso3))
+            if name.iso3:  # a place like 'Maryland' takes its tokens and names no country
+                spans.append((tokens[index].start, tokens[index + used - 1].end, name.iso3))
             index += used
             continue
         peeled = _peel(tokens[index], table, derive=lang in ("ar", None))

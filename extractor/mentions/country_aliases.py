@@ -12,15 +12,22 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from typing import Any
 
 
-def _load() -> dict[str, tuple[str, ...]]:
-    data = json.loads(resources.files("extractor.mentions").joinpath("data/country_aliases.json").read_text("utf-8"))
-    return {iso3: tuple(words) for iso3, words in data["aliases"].items()}
+def _load() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        resources.files("extractor.mentions").joinpath("data/country_aliases.json").read_text("utf-8")
+    )
+    return data
 
 
+_DATA = _load()
 # The hand-kept words, as data (data/country_aliases.json says what belongs there).
-ALIASES: dict[str, tuple[str, ...]] = _load()
+ALIASES: dict[str, tuple[str, ...]] = {iso3: tuple(words) for iso3, words in _DATA["aliases"].items()}
+# Places whose names contain a country's name ('Maryland', '马里兰'): each is read as one
+# phrase that names no country, so the longest match keeps 'Mali' out of 'Maryland'.
+NOT_COUNTRIES: tuple[str, ...] = tuple(_DATA.get("not_countries", ()))
 
 # Aliases that are ordinary words in lower case ('us', 'sino'): only in capitals.
 CASE_SENSITIVE = frozenset({"PRC", "UAE", "US", "U.S.", "UK"})

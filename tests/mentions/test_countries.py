@@ -87,3 +87,19 @@ def test_seed_countries(persian_seed, arabic_seed) -> None:  # noqa: ANN001
     assert {"باكستان", "الصين", "بكين", "الصيني", "الباكستاني"} <= texts
     texts = {c.text for c in find_countries(persian_seed.text, persian_seed.body_start)}
     assert {"چین", "پاکستان", "پکن", "اسلام آباد"} <= texts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A US state whose name holds Mali's: 馬里蘭 (traditional) folds to 马里兰.
+        ("會議在美國馬里蘭州舉行,马里总统出席", [("美國", "USA"), ("马里", "MLI")]),
+        ("Talks in Maryland and New Mexico; Mali and Mexico sent envoys.", [("Mali", "MLI"), ("Mexico", "MEX")]),
+        ("Le président du Mali au Nouveau-Mexique, puis au Mexique.", [("Mali", "MLI"), ("Mexique", "MEX")]),
+        ("وصل الوفد إلى نيو مكسيكو ثم إلى المكسيك", [("المكسيك", "MEX")]),
+    ],
+)
+def test_a_place_containing_a_country_name_is_not_that_country(text: str, expected: list[tuple[str, str]]) -> None:
+    found = find_countries(text)
+    assert [(c.text, c.iso3) for c in found] == expected
+    assert_slices(text, found)
