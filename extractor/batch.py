@@ -25,7 +25,8 @@ from typing import Any
 from extractor.answer_key import answer_key
 from extractor.backends import Endpoint, get_backend
 from extractor.cache import AnswerCache
-from extractor.config import RunConfig
+from extractor.chunking import result_key
+from extractor.config import RunConfig, chunk_settings
 from extractor.engines import SkipCheck, get_engine
 from extractor.errors import UserError
 from extractor.options import Options
@@ -220,7 +221,7 @@ class Batch:
         def already_done(source: str, sha256: str) -> bool:
             self._sha256s[source_key(source)] = sha256
             key = answer_key(sha256, self.prompt.sha256, config.endpoint, config.settings)
-            done = index.is_done(source, sha256, key)
+            done = index.is_done(source, sha256, result_key(key, chunk_settings(config), config.passes))
             if done:
                 self.stats.skipped += 1
                 progress.advance(self.stats)

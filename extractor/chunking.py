@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import itertools
+import json
 import re
 import zlib
 from collections.abc import Awaitable, Callable, Iterator
@@ -48,6 +49,7 @@ __all__ = [
     "LANGUAGE_SAMPLE",
     "Read",
     "read_in_chunks",
+    "result_key",
     "shift",
     "split",
     "DEFAULT_MAX_CHUNK_TOKENS",
@@ -306,8 +308,11 @@ async def read_in_chunks(
 
 
 def _union(reads: list[tuple[Chunk, Read]], total: int) -> Read:
+    """The good chunks' events in one read; a failed chunk costs its own events only (a warning
+    names it), and only when every chunk failed is the article failed, with the first error."""
     union = Read(events=[], rejected=[], usage=Usage(), cached=True)
     seen: set[str] = set()
+    failures: list[tuple[str, ErrorInfo]] = []
     for chunk, read in reads:
         for event in read.events:
             moved = shift(event, chunk.start)
@@ -320,10 +325,32 @@ def _union(reads: list[tuple[Chunk, Read]], total: int) -> Read:
         union.usage = union.usage.add(read.usage)
         union.notes.extend(note for note in read.notes if note not in union.notes)
         union.cached = union.cached and read.cached
-        if read.error is not None and union.error is None:
-            where = f"chunk {chunk.index + 1} of {total} (characters {chunk.start}-{chunk.end})"
-            union.error = read.error.model_copy(update={"message": f"{where}: {read.error.message}"})
+        if read.error is not None:
+            failures.append((f"chunk {chunk.index + 1} of {total} (characters {chunk.start}-{chunk.end})", read.error))
+    if failures and len(failures) == len(reads):
+        where, first = failures[0]
+        union.error = first.model_copy(update={"message": f"{where}: {first.message}"})
+    for where, error in [] if union.error else failures:
+        union.notes.append(f"{where} failed, its events are missing: {error.kind}: {error.message}")
     return union
+
+
+def result_key(key: str, chunking: ChunkSettings | None, passes: int) -> str:
+    """The result line's answer key: the whole-article `key` plus how the article is read.
+
+    `--resume` compares it, so a changed chunk budget, overlap, tokenizer or number of
+    passes redoes the article. Unchanged when neither is in use, so lines written
+    without chunking or passes still resume.
+    """
+    how: dict[str, object] = {}
+    if passes != 1:
+        how["passes"] = passes
+    if chunking is not None:
+        counter = "estimate" if chunking.counter is estimate_tokens else "tokenizer"
+        how["chunks"] = {"max_tokens": chunking.max_tokens, "overlap": chunking.overlap, "counter": counter}
+    if not how:
+        return key
+    return hashlib.sha256(json.dumps({"answer_key": key, **how}, sort_keys=True).encode()).hexdigest()
 
 
 def shift(event: BaseModel, offset: int) -> BaseModel:

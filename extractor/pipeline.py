@@ -14,7 +14,7 @@ from extractor.answer_key import answer_key
 from extractor.article import Article, Unreadable
 from extractor.backends import Answerer
 from extractor.cache import AnswerCache
-from extractor.chunking import LANGUAGE_SAMPLE, ChunkSettings, Read, read_in_chunks, split
+from extractor.chunking import LANGUAGE_SAMPLE, ChunkSettings, Read, read_in_chunks, result_key, split
 from extractor.dedup import dedupe
 from extractor.grounding import Grounder
 from extractor.mentions.language import detect_language
@@ -75,7 +75,12 @@ class Extractor:
         if isinstance(item, Unreadable):
             return self._unreadable(item)
         article = item
-        key = answer_key(article.sha256, self.prompt.sha256, self.model.endpoint, self.model.settings)
+        # The line's key covers the chunk settings and passes too, so --resume notices a change.
+        key = result_key(
+            answer_key(article.sha256, self.prompt.sha256, self.model.endpoint, self.model.settings),
+            self.chunking,
+            self.passes,
+        )
         if self.prefilter is not None and not self.prefilter(article):
             language = detect_language(article.body)
             source = Source(path=article.path, sha256=article.sha256, language=language, published=article.published)

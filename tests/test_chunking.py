@@ -166,11 +166,16 @@ def test_a_300_kb_article_is_read_in_chunks_with_every_event_found_and_exact_off
     chunks = list(plan_chunks(article.text, article.body_start, settings))
     distinct = {article.text[c.start : c.end] for c in chunks}  # a repeated chunk is asked once
     assert len(chunks) > 100 and requests == len(distinct) == result.usage.requests
-    # Every offset is exact for the file as read.
-    for event in result.events:
-        for evidence in event.evidence:
-            if evidence.match == "exact":
-                assert article.text[evidence.start : evidence.end] == evidence.quote
+    # Every offset is exact for the file as read, whatever the match kind: grounding
+    # stores the article's own span as the quote.
+    evidence_items = [evidence for event in result.events for evidence in event.evidence]
+    assert evidence_items
+    for evidence in evidence_items:
+        if evidence.match is None:  # ungrounded: no span to check, and none claimed
+            assert evidence.start is None and evidence.end is None
+            continue
+        assert evidence.start is not None and evidence.end is not None
+        assert article.text[evidence.start : evidence.end] == evidence.quote, evidence
     # Every event found in an article read whole is found in the long article read in chunks.
     found = _quotes_by_type(result)
     for index, text in enumerate(texts):
@@ -259,8 +264,82 @@ def test_run_reads_a_long_article_in_chunks_of_max_chunk_tokens_with_passes(
     assert len(chunks) >= 3
     assert line.usage.requests == len(gold_server.chat_requests) == 2 * len(chunks)  # every pass of every chunk
     assert line.events and all(
-        text[e.start : e.end] == e.quote for event in line.events for e in event.evidence if e.match == "exact"
+        text[e.start : e.end] == e.quote for event in line.events for e in event.evidence if e.match is not None
     )
+
+
+def _three_articles() -> str:
+    return "\n\n".join(p.read_text(encoding="utf-8").strip() for p in ARTICLES[:3])
+
+
+def _failing(responder: GoldAnswers, marker: str | None) -> Any:
+    """The gold answers, but a refused request (HTTP 400) for every chunk holding `marker` (None: all)."""
+
+    def respond(body: dict[str, Any]) -> Reply:
+        user = [m["content"] for m in body["messages"] if m["role"] == "user"][-1]
+        if marker is None or marker in user:
+            return Reply.status(400)
+        return responder(body)
+
+    return respond
+
+
+def test_a_failed_chunk_costs_its_own_events_only_and_is_named_in_a_warning() -> None:
+    text = _three_articles()
+    settings = ChunkSettings(max_tokens=300)
+    chunks = list(plan_chunks(text, 0, settings))
+    last = chunks[-1]
+    marker = text[last.start : last.end].strip()[-30:]  # the closing words: in the last chunk only
+    assert len(chunks) >= 3 and sum(marker in text[c.start : c.end] for c in chunks) == 1
+    gold = GoldAnswers.from_folders(*GOLD)
+    with FakeOpenAI(responder=gold) as server:
+        whole = _extract(server, _article(text), chunking=settings)
+    with FakeOpenAI(responder=_failing(gold, marker)) as server:
+        partial = _extract(server, _article(text), chunking=settings)
+    assert whole.status == "ok" and whole.events
+    assert partial.status == "ok" and partial.error is None
+    assert partial.events, "the good chunks' events are kept"
+    good = {(e.type, ev.quote) for e in whole.events for ev in e.evidence}
+    assert {(e.type, ev.quote) for e in partial.events for ev in e.evidence} <= good
+    where = f"chunk {len(chunks)} of {len(chunks)} (characters {last.start}-{last.end}) failed"
+    failed = [w for w in partial.warnings if w.startswith(where)]
+    assert len(failed) == 1 and "request" in failed[0], partial.warnings
+
+
+def test_an_article_whose_every_chunk_failed_is_failed_with_the_first_error() -> None:
+    text = _three_articles()
+    settings = ChunkSettings(max_tokens=300)
+    first = next(plan_chunks(text, 0, settings))
+    with FakeOpenAI(responder=_failing(GoldAnswers.from_folders(*GOLD), None)) as server:
+        result = _extract(server, _article(text), chunking=settings)
+    assert result.status == "failed" and result.error is not None and not result.events
+    assert result.error.kind == "request"
+    assert result.error.message.startswith(
+        f"chunk 1 of {len(list(plan_chunks(text, 0, settings)))} (characters {first.start}-{first.end}): "
+    )
+
+
+def test_resume_redoes_a_long_article_when_the_chunk_budget_or_the_passes_change(
+    gold_server: FakeOpenAI, tmp_path: Path
+) -> None:
+    from extractor.cli import main
+
+    path = tmp_path / "long.txt"
+    path.write_text(_three_articles(), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    argv = ["run", str(path), "-o", str(out), "--base-url", gold_server.base_url, "--model", "fake-model"]
+    argv += ["--quiet", "--no-cache", "--resume"]
+
+    def asked(*flags: str) -> int:
+        before = len(gold_server.chat_requests)
+        assert main([*argv, *flags]) == 0
+        return len(gold_server.chat_requests) - before
+
+    assert asked("--max-chunk-tokens", "300") > 0
+    assert asked("--max-chunk-tokens", "300") == 0  # the same settings: done
+    assert asked("--max-chunk-tokens", "400") > 0  # another budget: other chunks
+    assert asked("--max-chunk-tokens", "400", "--passes", "2") > 0  # another number of passes
+    assert asked("--max-chunk-tokens", "400", "--passes", "2") == 0
 
 
 @pytest.mark.parametrize("flag", [["--passes", "0"], ["--max-chunk-tokens", "10"]])
