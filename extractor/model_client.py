@@ -1,8 +1,9 @@
 """Asking the model for an article's events.
 
 Two retry loops, kept apart on purpose:
-- instructor re-asks the model when its answer fails the schema (bounded by
-  `max_reasks`), feeding the validation errors back;
+- the model is re-asked about the events of its answer that fail the schema
+  (bounded by `max_reasks`), with their field errors; valid events are kept
+  (extractor.validation); instructor shapes each request and re-ask for the mode;
 - the HTTP transport (extractor/transport.py) re-sends one request when the
   transport fails (429, 5xx, timeouts, dropped connections), honouring
   Retry-After, within the article's time budget.
@@ -15,12 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import instructor
 import openai
-from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-from pydantic import ValidationError
+from instructor.v2.core.response import handle_reask_kwargs, handle_response_model
 
 from extractor.adaptive import AdaptiveGate
 from extractor.backends import Endpoint
@@ -29,7 +29,7 @@ from extractor.prompting import Prompt
 from extractor.rate_limit import RateLimits
 from extractor.reader import Article
 from extractor.redaction import redact, register_secrets, url_passwords
-from extractor.schemas import ArticleEvents, ErrorInfo, Usage, checking_quotes, error_lines
+from extractor.schemas import ArticleEvents, ErrorInfo, RejectedEvent, Usage
 from extractor.transport import (
     Meter,
     ResilientTransport,
@@ -38,6 +38,7 @@ from extractor.transport import (
     inner_transport,
     metering,
 )
+from extractor.validation import AnswerSession, Unusable, events_of
 
 remember_async_validator_checks()
 
@@ -61,6 +62,8 @@ class Outcome:
     error: ErrorInfo | None = None
     notes: list[str] = field(default_factory=list)
     cached: bool = False
+    # Events that failed validation after every re-ask (or that the model withdrew).
+    rejected: list[RejectedEvent] = field(default_factory=list)
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -149,53 +152,81 @@ class ModelClient:
         self, messages: list[dict[str, str]], quote_check: Callable[[str], bool] | None, meter: Meter
     ) -> Outcome:
         try:
-            with checking_quotes(quote_check):
-                answer = await self._client.chat.completions.create(
-                    model=self.endpoint.model,
-                    response_model=_RESPONSE_MODEL,
-                    messages=messages,  # type: ignore[arg-type]
-                    max_retries=self.settings.max_reasks,
-                    max_tokens=self.settings.max_tokens,
-                    temperature=self.settings.temperature,
-                )
-            return Outcome(ArticleEvents.model_validate(answer.model_dump()), meter.usage())
-        except IncompleteOutputException:
-            error = ErrorInfo(
-                kind="model",
-                message=f"the answer was cut off at --max-tokens {self.settings.max_tokens}; raise it",
-            )
-            return Outcome(None, meter.usage(), error)
-        except InstructorRetryException as exc:
-            return self._after_failed_attempts(exc, meter)
+            return await self._validated(messages, quote_check, meter)
+        except openai.APIStatusError as exc:
+            if is_transient(exc):
+                return Outcome(None, meter.usage(), ErrorInfo(kind="transport", message=_transport_message(exc, meter)))
+            return Outcome(None, meter.usage(), ErrorInfo(kind="request", message=_api_message(exc)))
+        except openai.APIError as exc:
+            return Outcome(None, meter.usage(), ErrorInfo(kind="transport", message=_transport_message(exc, meter)))
 
-    def _after_failed_attempts(self, exc: InstructorRetryException, meter: Meter) -> Outcome:
-        cause = exc.__cause__
-        if isinstance(cause, openai.APIStatusError) and not is_transient(cause):
-            return Outcome(None, meter.usage(), ErrorInfo(kind="request", message=_api_message(cause)))
-        if isinstance(cause, openai.APIError):
-            message = _transport_message(cause, meter)
-            return Outcome(None, meter.usage(), ErrorInfo(kind="transport", message=message))
-        if isinstance(cause, ValidationError):
-            # Re-asks ran out. If only the quote check kept failing, keep the answer:
-            # grounding then rejects exactly the events whose quotes are not in the text.
-            answer = self._parse_unchecked(exc.last_completion)
-            if answer is not None:
-                note = "re-asks exhausted on quotes not found in the article; kept the last answer"
-                return Outcome(answer, meter.usage(), notes=[note])
-            return Outcome(None, meter.usage(), ErrorInfo(kind="validation", message=_validation_summary(cause)))
-        # Unparseable or non-JSON answers on every attempt.
-        return Outcome(None, meter.usage(), ErrorInfo(kind="model", message=_short(cause or exc)))
+    async def _validated(
+        self, messages: list[dict[str, str]], quote_check: Callable[[str], bool] | None, meter: Meter
+    ) -> Outcome:
+        """Ask, then re-ask about the events that failed (extractor.validation), keeping the valid ones.
 
-    def _parse_unchecked(self, completion: Any) -> ArticleEvents | None:
-        if completion is None:
-            return None
-        try:
-            # openai_schema's annotation says it returns its argument's type; it is an OpenAISchema subclass.
-            parser = cast("type[instructor.OpenAISchema]", _RESPONSE_MODEL)
-            parsed = parser.from_response(completion, mode=self.endpoint.mode)
-        except (ValidationError, ValueError, TypeError, AttributeError):
-            return None
-        return ArticleEvents.model_validate(parsed.model_dump())
+        instructor builds each request for the endpoint's mode and formats each
+        re-ask; the loop is ours because instructor keeps all of an answer or none.
+        Requests go through the same client, so the transport meters every attempt.
+        """
+        mode = self.endpoint.mode
+        _model, kwargs = handle_response_model(
+            _RESPONSE_MODEL,
+            mode=mode,
+            model=self.endpoint.model,
+            messages=list(messages),
+            max_tokens=self.settings.max_tokens,
+            temperature=self.settings.temperature,
+        )
+        session = AnswerSession(quote_check)
+        problem = ""
+        reasks = 0
+        for attempt in range(self.settings.max_reasks + 1):
+            cut_offs = meter.cut_offs
+            completion = await self._raw.chat.completions.create(**kwargs)
+            try:
+                if _cut_off(completion) or meter.cut_offs > cut_offs:
+                    # Re-asked like any unusable answer (a shorter one may fit); if none
+                    # fits, `extract` reports the cut-off and its fix.
+                    raise Unusable("the answer was cut off at the token limit; answer more briefly")
+                session.take(events_of(_answer_text(completion)))
+            except Unusable as exc:
+                problem = str(exc)
+                reask: Exception = exc
+            else:
+                if not session.pending:
+                    break
+                reask = _Reask(session.reask_text())
+            if attempt < self.settings.max_reasks:
+                kwargs = handle_reask_kwargs(kwargs, mode, completion, reask)
+                reasks += 1
+        if not session.answers:
+            return Outcome(None, meter.usage(), ErrorInfo(kind="model", message=_short(problem)))
+        answer, rejected, notes = session.finish(reasks)
+        return Outcome(answer, meter.usage(), notes=notes, rejected=rejected)
+
+
+class _Reask(Exception):
+    """The re-ask text, passed where instructor's re-ask formatting expects the validation error."""
+
+
+def _cut_off(completion: Any) -> bool:
+    choices = getattr(completion, "choices", None) or []
+    return bool(choices) and choices[0].finish_reason == "length"
+
+
+def _answer_text(completion: Any) -> str | None:
+    """The answer's JSON text wherever the mode put it: the tool call's arguments, or the message content."""
+    choices = getattr(completion, "choices", None) or []
+    if not choices:
+        return None
+    message = choices[0].message
+    for call in message.tool_calls or []:
+        arguments = getattr(getattr(call, "function", None), "arguments", None)
+        if arguments:
+            return str(arguments)
+    content = message.content
+    return content if isinstance(content, str) else None
 
 
 def _transport_message(exc: openai.APIError, meter: Meter) -> str:
@@ -209,12 +240,6 @@ def _api_message(exc: openai.APIError) -> str:
     status = getattr(exc, "status_code", None)
     prefix = f"HTTP {status}: " if status else ""
     return _short(f"{prefix}{exc.message}" if hasattr(exc, "message") else str(exc))
-
-
-def _validation_summary(exc: ValidationError) -> str:
-    """Pydantic's report without its URLs and input dumps: where, and what was wrong."""
-    problems = error_lines(exc, whole="answer")
-    return _short(f"the answer failed validation after every re-ask: {'; '.join(problems)}")
 
 
 def _short(exc: object, limit: int = 500) -> str:

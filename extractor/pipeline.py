@@ -129,6 +129,7 @@ class Extractor:
             if outcome.answer is None:
                 read.error = outcome.error
                 return read
+            read.rejected.extend(outcome.rejected)  # events still invalid after the re-asks
             found.extend(outcome.answer.events)
         checked = await check_in(self.workers, unit, found, self.keep_ungrounded, grounder)
         read.events, read.rejected = checked.events, checked.rejected
@@ -145,7 +146,14 @@ class Extractor:
             return Outcome(None, Usage(), failure.error, failure.notes, cached=True)
         if (under_way := self._in_flight.get(key)) is not None:
             first = await asyncio.shield(under_way)
-            return Outcome(first.answer, Usage(), first.error, first.notes, cached=first.answer is not None)
+            return Outcome(
+                first.answer,
+                Usage(),
+                first.error,
+                first.notes,
+                cached=first.answer is not None,
+                rejected=first.rejected,
+            )
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self._in_flight[key] = future
         try:

@@ -61,6 +61,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 Status = Literal["occurred", "planned", "ongoing"]
 MatchKind = Literal["exact", "normalized", "fuzzy"]
@@ -266,6 +267,14 @@ def fields_class(event_type: str) -> type[EventFields]:
 # --- evidence, as the model gives it and as it is stored ----------------------------
 
 
+class Correction(BaseModel):
+    """A value the tool changed: the text contradicted it, or it was coerced to its right form (`text_value`)."""
+
+    field: str
+    model_value: Any
+    text_value: Any
+
+
 class QuotedEvidence(BaseModel):
     """Mixin for the answer variant: verbatim quotes, checked against the article if asked."""
 
@@ -274,6 +283,10 @@ class QuotedEvidence(BaseModel):
         description="Sentences or phrases copied word for word from the article, "
         "in its original language, that state this event",
     )
+    # What the tool changed in the model's values before validation (extractor.coerce);
+    # kept out of the JSON schema so the model is never asked for it, and carried
+    # into the stored event by grounding.
+    corrections: SkipJsonSchema[list[Correction]] = Field(default_factory=list)
 
     @field_validator("evidence")
     @classmethod
@@ -303,14 +316,6 @@ class Evidence(BaseModel):
         if located != (self.match is not None) or backwards:
             raise ValueError("evidence needs start <= end and a match kind, or none of the three")
         return self
-
-
-class Correction(BaseModel):
-    """A field the text contradicted: the text wins, and the model's value is kept here."""
-
-    field: str
-    model_value: Any
-    text_value: Any
 
 
 class GroundedEvidence(BaseModel):

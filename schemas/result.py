@@ -53,6 +53,7 @@ class RejectedEvent(BaseModel):
 
     reason: str
     event: dict[str, Any]
+    errors: list[str] = Field(default_factory=list, description="The field errors, for an event that failed validation")
 
 
 class ArticleResult(BaseModel):

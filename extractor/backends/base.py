@@ -101,12 +101,11 @@ class Backend(abc.ABC):
 
 def parse_mode(value: str | None, default: instructor.Mode) -> instructor.Mode:
     from extractor.errors import UserError
+    from extractor.modes import MODES, parse_mode_name
 
     if value is None:
         return default
-    try:
-        return instructor.Mode(value)
-    except ValueError:
-        common = (instructor.Mode.TOOLS, instructor.Mode.JSON_SCHEMA, instructor.Mode.JSON, instructor.Mode.MD_JSON)
-        known = ", ".join(m.value for m in common)
-        raise UserError(f"--mode {value!r} is not an instructor mode; use one of {known}") from None
+    mode = parse_mode_name(value)
+    if mode is None:
+        raise UserError(f"--mode {value!r} is not a mode this tool knows; use one of {', '.join(MODES)}")
+    return mode

@@ -33,7 +33,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     model.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
     model.add_argument("--model", help="model name at the endpoint (local: path to a .gguf file)")
-    model.add_argument("--mode", help="instructor mode override: tool_call, json_schema, json, md_json")
+    model.add_argument(
+        "--mode", help="how the answer is requested: tools (default), json_schema (api.openai.com), json, md_json"
+    )
     model.add_argument("--max-retries", type=_count(0), default=2, help="re-asks after an invalid answer")
     model.add_argument("--max-tokens", type=_count(1), default=2048, help="answer length limit")
     model.add_argument("--temperature", type=_number(0.0), default=0.0)
