@@ -184,10 +184,12 @@ class ModelClient:
         for attempt in range(self.settings.max_reasks + 1):
             cut_offs = meter.cut_offs
             completion = await self._raw.chat.completions.create(**kwargs)
+            if _cut_off(completion):  # the endpoint says so: asking again gets the same cut
+                return Outcome(None, meter.usage(), self._cut_off_error(meter))
             try:
-                if _cut_off(completion) or meter.cut_offs > cut_offs:
-                    # Re-asked like any unusable answer (a shorter one may fit); if none
-                    # fits, `extract` reports the cut-off and its fix.
+                if meter.cut_offs > cut_offs:
+                    # It spent the token limit without saying so (llama.cpp): re-asked like any
+                    # unusable answer; if none fits, `extract` reports the cut-off and its fix.
                     raise Unusable("the answer was cut off at the token limit; answer more briefly")
                 session.take(events_of(_answer_text(completion)))
             except Unusable as exc:
