@@ -162,8 +162,7 @@ def test_a_model_that_repeats_its_mistakes_still_gets_075(measured: dict[str, Me
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not met yet (README table): the false events on the negatives quote the text, and repair changes "
-    "some correct amounts (repair.py)",
+    reason="not met yet (README table): precision below 0.95; the false events on the negatives quote the text",
 )
 def test_a_cooperative_model_gets_precision_095_and_f1_093(measured: dict[str, Measurement]) -> None:
     micro = measured["fixes"].pipeline.micro
@@ -172,8 +171,7 @@ def test_a_cooperative_model_gets_precision_095_and_f1_093(measured: dict[str, M
 
 @pytest.mark.xfail(
     strict=True,
-    reason="not met yet (README table): the harmful corrections all come from repair.py (money mentions picked "
-    "for the wrong figure, parties removed, dates moved)",
+    reason="not met yet (README table): a few harmful corrections left, from repair.py's text checks",
 )
 def test_perfect_answers_stay_perfect(measured: dict[str, Measurement]) -> None:
     m = measured["perfect"]

@@ -97,6 +97,10 @@ class _RawEvent:
 class _RawResult:
     status = "ok"
     error = None
+    prefiltered = False
+
+    # Rule-coder cross-check candidates: a raw answer has none.
+    candidates: list[Any] = []  # noqa: RUF012 -- never mutated
 
     def __init__(self, article: GoldArticle, path: str, events: list[dict[str, Any]]) -> None:
         self.article_id = article.article_id
