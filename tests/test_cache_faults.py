@@ -143,12 +143,12 @@ def test_cache_stats_and_clear_work_on_a_damaged_file(tmp_path: Path, capsys: py
 def test_a_paid_for_validation_failure_is_reused_and_retry_failed_asks_again(
     server: FakeOpenAI, article: str, tmp_path: Path
 ) -> None:
-    server.responder = lambda body: Reply.answer(dialogue(parties=["China"]))  # invalid on every re-ask
+    server.responder = lambda body: Reply.invalid_json()  # unusable on every re-ask (one bad event no longer fails)
     cache = ["--cache", str(tmp_path / "answers.sqlite")]
     first, second, third = (tmp_path / f"{n}.jsonl" for n in ("first", "second", "third"))
     assert run(server, article, "-o", str(first), *cache) == 1
     paid = len(server.chat_requests)
-    assert line_of(first)["error"]["kind"] == "validation" and paid == 3
+    assert line_of(first)["error"]["kind"] == "model" and paid == 3
 
     assert run(server, article, "-o", str(second), *cache) == 1
     again = line_of(second)
