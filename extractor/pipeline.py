@@ -132,7 +132,8 @@ class Extractor:
             read.rejected.extend(outcome.rejected)  # events still invalid after the re-asks
             found.extend(outcome.answer.events)
         checked = await check_in(self.workers, unit, found, self.keep_ungrounded, grounder)
-        read.events, read.rejected = checked.events, checked.rejected
+        read.events = checked.events
+        read.rejected.extend(checked.rejected)  # after the events validation rejected
         read.notes.extend(checked.warnings)
         return read
 
