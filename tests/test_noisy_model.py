@@ -169,10 +169,6 @@ def test_a_cooperative_model_gets_precision_095_and_f1_093(measured: dict[str, M
     assert micro.precision >= 0.95 and micro.f1 >= 0.93, micro.as_dict()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not met yet (README table): a few harmful corrections left, from repair.py's text checks",
-)
 def test_perfect_answers_stay_perfect(measured: dict[str, Measurement]) -> None:
     m = measured["perfect"]
     assert m.pipeline.micro.f1 == 1.0 and m.harmful == 0, (m.pipeline.micro.as_dict(), m.harmful_cases)

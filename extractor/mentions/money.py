@@ -123,7 +123,9 @@ _PRE: dict[str, dict[str, Qualifier]] = {
     "zh": {
         **dict.fromkeys(["超过", "超", "逾", "多于", "高于", "不少于", "至少"], "more_than"),
         **dict.fromkeys(["约", "大约", "约合", "近", "将近", "接近", "大概"], "about"),
-        **dict.fromkeys(["最多", "高达", "多达"], "up_to"),
+        # 最多 caps a figure ("at most"); 高达/多达 ("as much as") only stress how large a stated
+        # figure is, so they leave it exact.
+        **dict.fromkeys(["最多"], "up_to"),
         **dict.fromkeys(["不到", "不足", "少于", "低于"], "less_than"),
     },
 }

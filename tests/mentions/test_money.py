@@ -164,3 +164,17 @@ def test_offsets_into_a_larger_text(persian_seed) -> None:  # noqa: ANN001
     assert [(m.text, m.amount, m.currency, m.qualifier) for m in found] == [
         ("بیش از ۳۰ میلیارد دلار", 30 * B, "USD", "more_than")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("双方签署的协议投资额高达120亿美元", "exact"),
+        ("去年捐款多达3亿元人民币", "exact"),
+        ("贷款最多40亿美元", "up_to"),
+    ],
+)
+def test_chinese_emphasis_is_no_upper_bound(text: str, qualifier: str) -> None:
+    """高达/多达 ('as much as') stress a stated figure; only 最多 ('at most') caps it."""
+    [mention] = find_money(text, lang="zh")
+    assert mention.qualifier == qualifier
