@@ -29,7 +29,7 @@ from extractor.testing import FakeOpenAI, Reply, unused_port
 from extractor.transport import Meter, ResilientTransport, metering
 from tests.conftest import FakeTime
 
-SECRET_KEY = "sk-test-0123456789abcdefSECRET"
+SECRET_KEY = "sk-fake-SECRET-0123"  # fake, and short enough not to look like a real key
 ARTICLE = "Pakistan and China held the seventh round of their strategic dialogue in Beijing on 4 January 2026."
 QUOTE = "held the seventh round of their strategic dialogue in Beijing"
 ANSWER = {
