@@ -113,3 +113,20 @@ def _body_but_reask_wording(r1: Any, r2: Any) -> None:
 
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
     vcr.register_matcher("body_but_reask_wording", _body_but_reask_wording)
+
+
+def extract_with_client(endpoint: Any, settings: Any, policy: Any, article_path: str) -> Any:
+    """One article through a real `ModelClient` and the pipeline, the client closed after."""
+    from extractor.model_client import ModelClient
+    from extractor.pipeline import Extractor
+    from extractor.prompting import load_prompt
+    from extractor.reader import read_one
+
+    async def go() -> Any:
+        client = ModelClient(endpoint, settings, policy)
+        try:
+            return await Extractor(client, load_prompt()).extract(read_one(article_path))
+        finally:
+            await client.aclose()
+
+    return asyncio.run(go())

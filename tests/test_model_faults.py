@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -12,12 +11,9 @@ import pytest
 from extractor.schemas import ArticleResult
 
 from extractor.backends import Endpoint
-from extractor.model_client import GenerationSettings, ModelClient, TransportPolicy
-from extractor.pipeline import Extractor
-from extractor.prompting import load_prompt
-from extractor.reader import read_one
+from extractor.model_client import GenerationSettings, TransportPolicy
 from extractor.testing import FakeOpenAI, Reply, unused_port
-from tests.conftest import FakeTime
+from tests.conftest import FakeTime, extract_with_client
 
 ARTICLE = (
     "Pakistan and China held the seventh round of their strategic dialogue in Beijing "
@@ -55,14 +51,8 @@ def extract(
     waits = waits or FakeTime()
     policy = TransportPolicy(attempts=attempts, max_wait=5.0, total=total, sleep=waits.sleep, clock=waits.clock)
 
-    async def go() -> ArticleResult:
-        client = ModelClient(endpoint, settings, policy)
-        try:
-            return await Extractor(client, load_prompt()).extract(read_one(article_path))
-        finally:
-            await client.aclose()
-
-    return asyncio.run(go())
+    result: ArticleResult = extract_with_client(endpoint, settings, policy, article_path)
+    return result
 
 
 def test_valid_answer_is_grounded_with_offsets(server: FakeOpenAI, article_path: str) -> None:

@@ -19,15 +19,12 @@ from extractor.backends import Endpoint
 from extractor.backoff import server_wait
 from extractor.errors import UserError
 from extractor.model_client import GenerationSettings, ModelClient, TransportPolicy
-from extractor.pipeline import Extractor
 from extractor.preflight import check_endpoint
-from extractor.prompting import load_prompt
 from extractor.rate_limit import RateLimits, SlidingWindow
-from extractor.reader import read_one
 from extractor.redaction import display_url, redact, register_secrets, url_passwords
 from extractor.testing import FakeOpenAI, Reply, unused_port
 from extractor.transport import Meter, ResilientTransport, metering
-from tests.conftest import FakeTime
+from tests.conftest import FakeTime, extract_with_client
 
 SECRET_KEY = "sk-fake-SECRET-0123"  # fake, and short enough not to look like a real key
 ARTICLE = "Pakistan and China held the seventh round of their strategic dialogue in Beijing on 4 January 2026."
@@ -62,14 +59,8 @@ def extract(
     fake = FakeTime()
     policy = policy or TransportPolicy(max_wait=2.0, sleep=fake.sleep, clock=fake.clock)
 
-    async def go() -> ArticleResult:
-        client = ModelClient(endpoint, settings, policy)
-        try:
-            return await Extractor(client, load_prompt()).extract(read_one(article_path))
-        finally:
-            await client.aclose()
-
-    return asyncio.run(go())
+    result: ArticleResult = extract_with_client(endpoint, settings, policy, article_path)
+    return result
 
 
 # -- item 12: --timeout is a wall-clock deadline --------------------------------------------
