@@ -1,0 +1,77 @@
+"""CPU of the mention layer per article, finder by finder, on real articles.
+
+    python bench/mentions.py [--copies 10]
+
+Every article of `corpus/dev/articles/` and `seeds/` is read `--copies` times, each
+copy made distinct (a numbered line appended) so no cache answers for it. For
+each copy it times (process CPU, one thread) language detection and the money,
+date and country finders over the article body, as `extractor.mentions.Mentions`
+runs them, and prints milliseconds per article for each, and their sum (issue
+13's budget for all post-processing is 5 ms per article).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extractor.mentions import detect_language, find_countries, find_dates, find_money  # noqa: E402
+from extractor.reader import Article, parse_article  # noqa: E402
+
+FOLDERS = (ROOT / "corpus" / "dev" / "articles", ROOT / "seeds")
+
+
+def copies(count: int) -> list[Article]:
+    out = []
+    for copy in range(count):
+        for path in sorted(p for folder in FOLDERS for p in folder.glob("*.txt")):
+            raw = path.read_bytes() + f"\n\n{copy}\n".encode()
+            out.append(parse_article(raw, path=str(path), article_id=f"{path.stem}-{copy}"))
+    return out
+
+
+Finder = Callable[[Article, str | None], object]
+FINDERS: dict[str, Finder] = {
+    "money": lambda a, lang: find_money(a.text, a.body_start, lang=lang),
+    "dates": lambda a, lang: find_dates(a.text, a.body_start, lang=lang, published=a.published),
+    "countries": lambda a, lang: find_countries(a.text, a.body_start, lang=lang),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--copies", type=int, default=10, help="distinct copies of each article (default 10)")
+    args = parser.parse_args(argv)
+    warm = copies(1)
+    for article in warm:  # imports, lingua's models, compiled tables: paid once per process
+        lang = detect_language(article.body)
+        for finder in FINDERS.values():
+            finder(article, lang)
+    articles = copies(args.copies)
+    seconds: dict[str, float] = defaultdict(float)
+    for article in articles:
+        began = time.process_time()
+        lang = detect_language(article.body)
+        seconds["language detection"] += time.process_time() - began
+        for name, finder in FINDERS.items():
+            began = time.process_time()
+            finder(article, lang)
+            seconds[name] += time.process_time() - began
+    n = len(articles)
+    chars = sum(len(a.body) for a in articles) / n
+    print(f"mention layer CPU per article: {n} articles ({args.copies} copies of {len(warm)}), mean {chars:,.0f} chars")
+    for name, total in seconds.items():
+        print(f"  {name:<22} {1000 * total / n:7.3f} ms")
+    print(f"  {'total':<22} {1000 * sum(seconds.values()) / n:7.3f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
