@@ -1,18 +1,25 @@
-"""The answer key: one hash of everything that decides a model's answer to an article.
+"""The answer key and the line key.
 
-Result lines carry it, the cache is keyed by it and `--resume` compares it, so it
-belongs to none of them: article bytes, prompt, answer schema, backend, model,
-server and generation settings (not the timeout, which changes nothing in an answer).
+The answer key is one hash of everything that decides a model's answer to a request:
+article (or chunk) bytes, prompt, answer schema, backend, model, server and generation
+settings (not the timeout, which changes nothing in an answer). The cache is keyed by it.
+
+The line key (`line_key`) is the answer key of the whole article plus every setting that
+changes the result line without changing any answer: how the article is cut into chunks,
+the number of passes, --keep-ungrounded, --prefilter and --cross-check. Result lines carry
+it and `--resume` compares it, so a changed setting redoes the line; the cache never sees
+these settings, so redoing a line under another of them pays for no answer already had.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from functools import cache
 
 from extractor.backends import Endpoint
+from extractor.chunking import ChunkSettings, estimate_tokens
 from extractor.model_client import GenerationSettings
 from extractor.schemas import ArticleEvents
 
@@ -36,3 +43,38 @@ def answer_key(article_sha256: str, prompt_sha256: str, endpoint: Endpoint, sett
         "settings": {k: v for k, v in asdict(settings).items() if k != "timeout"},
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class LineSettings:
+    """What changes an article's line beyond the model's answers (see the module's doc)."""
+
+    chunking: ChunkSettings | None = None  # None: every article is sent whole
+    passes: int = 1
+    keep_ungrounded: bool = False
+    prefilter: str | None = None  # the name --prefilter was given
+    cross_check: str | None = None  # the name --cross-check was given
+
+
+def line_key(key: str, line: LineSettings) -> str:
+    """The result line's key: the whole-article answer `key` plus the settings of `line`.
+
+    A setting at its default adds nothing, so a line written before the setting existed
+    still resumes (and the line of a plain run is keyed by its answer key alone).
+    """
+    how: dict[str, object] = {}
+    if line.passes != 1:
+        how["passes"] = line.passes
+    if line.chunking is not None:
+        # The model (in the answer key) decides which tokenizer; whether it is installed does not.
+        counter = "estimate" if line.chunking.counter is estimate_tokens else "tokenizer"
+        how["chunks"] = {"max_tokens": line.chunking.max_tokens, "overlap": line.chunking.overlap, "counter": counter}
+    if line.keep_ungrounded:
+        how["keep_ungrounded"] = True
+    if line.prefilter is not None:
+        how["prefilter"] = line.prefilter
+    if line.cross_check is not None:
+        how["cross_check"] = line.cross_check
+    if not how:
+        return key
+    return hashlib.sha256(json.dumps({"answer_key": key, **how}, sort_keys=True).encode()).hexdigest()

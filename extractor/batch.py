@@ -22,11 +22,10 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from extractor.answer_key import answer_key
+from extractor.answer_key import answer_key, line_key
 from extractor.backends import Endpoint, get_backend
 from extractor.cache import AnswerCache
-from extractor.chunking import result_key
-from extractor.config import RunConfig, chunk_settings
+from extractor.config import RunConfig, line_settings
 from extractor.engines import SkipCheck, get_engine
 from extractor.errors import UserError
 from extractor.options import Options
@@ -217,11 +216,12 @@ class Batch:
     def _resume_check(self, config: RunConfig, progress: Progress) -> SkipCheck:
         assert self.output is not None
         index = ResumeIndex(Path(self.output), [i.path for i in self.inputs])
+        line = line_settings(config)
 
         def already_done(source: str, sha256: str) -> bool:
             self._sha256s[source_key(source)] = sha256
             key = answer_key(sha256, self.prompt.sha256, config.endpoint, config.settings)
-            done = index.is_done(source, sha256, result_key(key, chunk_settings(config), config.passes))
+            done = index.is_done(source, sha256, line_key(key, line))
             if done:
                 self.stats.skipped += 1
                 progress.advance(self.stats)

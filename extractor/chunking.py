@@ -30,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import itertools
-import json
 import re
 import zlib
 from collections.abc import Awaitable, Callable, Iterator
@@ -48,8 +47,8 @@ __all__ = [
     "CHUNKS_IN_FLIGHT",
     "LANGUAGE_SAMPLE",
     "Read",
+    "gap_note",
     "read_in_chunks",
-    "result_key",
     "shift",
     "split",
     "DEFAULT_MAX_CHUNK_TOKENS",
@@ -264,7 +263,10 @@ class Read:
     usage: Usage
     notes: list[str] = field(default_factory=list)
     cached: bool = False
-    error: ErrorInfo | None = None
+    error: ErrorInfo | None = None  # the unit gave nothing (its first pass failed)
+    # Parts that failed while others answered ("pass 2 of 3", "chunk 4 of 9 (...)"): their
+    # events are missing, so the line is partial (see `gap_note`); the good parts are kept.
+    gaps: list[tuple[str, ErrorInfo]] = field(default_factory=list)
 
 
 ReadUnit = Callable[[Article, Prompt], Awaitable[Read]]
@@ -308,8 +310,9 @@ async def read_in_chunks(
 
 
 def _union(reads: list[tuple[Chunk, Read]], total: int) -> Read:
-    """The good chunks' events in one read; a failed chunk costs its own events only (a warning
-    names it), and only when every chunk failed is the article failed, with the first error."""
+    """The good chunks' events in one read; a failed chunk (or a failed later pass of one) costs
+    its own events only (a gap names it), and only when every chunk failed is the article
+    failed, with the first error."""
     union = Read(events=[], rejected=[], usage=Usage(), cached=True)
     seen: set[str] = set()
     failures: list[tuple[str, ErrorInfo]] = []
@@ -325,32 +328,22 @@ def _union(reads: list[tuple[Chunk, Read]], total: int) -> Read:
         union.usage = union.usage.add(read.usage)
         union.notes.extend(note for note in read.notes if note not in union.notes)
         union.cached = union.cached and read.cached
+        where = f"chunk {chunk.index + 1} of {total} (characters {chunk.start}-{chunk.end})"
         if read.error is not None:
-            failures.append((f"chunk {chunk.index + 1} of {total} (characters {chunk.start}-{chunk.end})", read.error))
+            failures.append((where, read.error))
+        union.gaps.extend((f"{where}, {part}", error) for part, error in read.gaps)
     if failures and len(failures) == len(reads):
         where, first = failures[0]
         union.error = first.model_copy(update={"message": f"{where}: {first.message}"})
-    for where, error in [] if union.error else failures:
-        union.notes.append(f"{where} failed, its events are missing: {error.kind}: {error.message}")
+        union.gaps = []
+    elif failures:
+        union.gaps = failures + union.gaps
     return union
 
 
-def result_key(key: str, chunking: ChunkSettings | None, passes: int) -> str:
-    """The result line's answer key: the whole-article `key` plus how the article is read.
-
-    `--resume` compares it, so a changed chunk budget, overlap, tokenizer or number of
-    passes redoes the article. Unchanged when neither is in use, so lines written
-    without chunking or passes still resume.
-    """
-    how: dict[str, object] = {}
-    if passes != 1:
-        how["passes"] = passes
-    if chunking is not None:
-        counter = "estimate" if chunking.counter is estimate_tokens else "tokenizer"
-        how["chunks"] = {"max_tokens": chunking.max_tokens, "overlap": chunking.overlap, "counter": counter}
-    if not how:
-        return key
-    return hashlib.sha256(json.dumps({"answer_key": key, **how}, sort_keys=True).encode()).hexdigest()
+def gap_note(where: str, error: ErrorInfo) -> str:
+    """The warning that says a part of the article failed and its events are missing."""
+    return f"{where} failed, its events are missing: {error.kind}: {error.message}"
 
 
 def shift(event: BaseModel, offset: int) -> BaseModel:

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+from extractor.answer_key import LineSettings
 from extractor.backends import Answerer, Endpoint
 from extractor.cache import AnswerCache
 from extractor.chunking import ChunkSettings, default_max_chunk_tokens, token_counter
@@ -46,6 +47,14 @@ def chunk_settings(config: RunConfig) -> ChunkSettings:
     model = config.endpoint.model
     budget = config.max_chunk_tokens or default_max_chunk_tokens(model, config.settings.max_tokens)
     return ChunkSettings(max_tokens=budget, counter=token_counter(model))
+
+
+def line_settings(config: RunConfig) -> LineSettings:
+    """What changes a line of this run beyond the answers: the same as `Extractor.line_settings`
+    of the pipeline `open_extractor` builds, known before it is built (for --resume)."""
+    return LineSettings(
+        chunk_settings(config), config.passes, config.keep_ungrounded, config.prefilter, config.cross_check
+    )
 
 
 @asynccontextmanager

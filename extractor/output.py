@@ -42,7 +42,7 @@ def source_key(path: str) -> str:
 @dataclass(frozen=True)
 class _Line:
     offset: int
-    ok: bool
+    ok: bool  # ok and whole: a partial line (a chunk or pass failed) is read again, as a failed one is
     answer_key: str | None
     sha256: str | None
 
@@ -71,7 +71,7 @@ class ResumeIndex:
                     sha256 = record["source"].get("sha256")
                     line = _Line(
                         offset=offset,
-                        ok=record.get("status") == "ok",
+                        ok=record.get("status") == "ok" and record.get("partial") is not True,
                         answer_key=record.get("answer_key"),
                         sha256=sha256 if isinstance(sha256, str) else None,
                     )
@@ -91,7 +91,7 @@ class ResumeIndex:
         return sorted(keys, key=lambda key: -self._latest[key].offset)
 
     def is_done(self, source: str, sha256: str, answer_key: str) -> bool:
-        """Ok before, for the same article bytes, prompt, schema, model, server and settings."""
+        """Ok (and not partial) before, for the same article bytes, prompt, schema, model, server and settings."""
         with self._lock:
             line = self._latest.get(source_key(source))
             if line is not None:

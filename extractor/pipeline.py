@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from extractor.answer_key import answer_key
+from extractor.answer_key import LineSettings, answer_key, line_key
 from extractor.article import Article, Unreadable
 from extractor.backends import Answerer
 from extractor.cache import AnswerCache
-from extractor.chunking import LANGUAGE_SAMPLE, ChunkSettings, Read, read_in_chunks, result_key, split
+from extractor.chunking import LANGUAGE_SAMPLE, ChunkSettings, Read, gap_note, read_in_chunks, split
 from extractor.dedup import dedupe
 from extractor.grounding import Grounder
 from extractor.mentions.language import detect_language
@@ -23,7 +23,7 @@ from extractor.passes import missed_prompt, pass_key
 from extractor.postprocess import check_in
 from extractor.prompting import Prompt
 from extractor.redaction import redact
-from extractor.rules.crosscheck import cross_check
+from extractor.rules.crosscheck import PREFILTERS, cross_check
 from extractor.schemas import ArticleResult, ErrorInfo, ModelInfo, Source, Usage
 
 
@@ -75,11 +75,10 @@ class Extractor:
         if isinstance(item, Unreadable):
             return self._unreadable(item)
         article = item
-        # The line's key covers the chunk settings and passes too, so --resume notices a change.
-        key = result_key(
+        # The line's key covers chunking, passes and the rules checks too, so --resume notices a change.
+        key = line_key(
             answer_key(article.sha256, self.prompt.sha256, self.model.endpoint, self.model.settings),
-            self.chunking,
-            self.passes,
+            self.line_settings,
         )
         if self.prefilter is not None and not self.prefilter(article):
             language = detect_language(article.body)
@@ -109,8 +108,9 @@ class Extractor:
             key,
             events=events,
             rejected=read.rejected,
-            warnings=[*read.notes, *(merge.note for merge in merges)],
+            warnings=[*read.notes, *(gap_note(where, error) for where, error in read.gaps), *(m.note for m in merges)],
             candidates=candidates,
+            partial=bool(read.gaps),
         )
 
     async def _read(self, unit: Article, prompt: Prompt) -> Read:
@@ -127,8 +127,14 @@ class Extractor:
             read.notes.extend(note for note in outcome.notes if note not in read.notes)
             read.cached = read.cached and outcome.cached
             if outcome.answer is None:
-                read.error = outcome.error
-                return read
+                if number == 1:  # nothing read: the unit failed
+                    read.error = outcome.error
+                    return read
+                # A later pass only adds to what the earlier ones found: keep that, say what is
+                # missing, and ask no further pass (its prompt would list the same events).
+                assert outcome.error is not None
+                read.gaps.append((f"pass {number} of {self.passes}", outcome.error))
+                break
             read.rejected.extend(outcome.rejected)  # events still invalid after the re-asks
             found.extend(outcome.answer.events)
         checked = await check_in(self.workers, unit, found, self.keep_ungrounded, grounder)
@@ -209,6 +215,17 @@ class Extractor:
             prompt_version=self.prompt.version,
             prompt_sha256=self.prompt.sha256,
         )
+
+    @property
+    def line_settings(self) -> LineSettings:
+        """What changes this pipeline's lines beyond the answers (keyed by `line_key`), named as
+        the command line names it, so `--resume` computes the same key from a RunConfig."""
+        prefilter = None
+        if self.prefilter is not None:
+            names = [name for name, check in PREFILTERS.items() if check is self.prefilter]
+            prefilter = names[0] if names else getattr(self.prefilter, "__qualname__", "custom")
+        cross_check = self.cross_checker.model.endpoint.backend if self.cross_checker is not None else None
+        return LineSettings(self.chunking, self.passes, self.keep_ungrounded, prefilter, cross_check)
 
     @property
     def model_info(self) -> ModelInfo:

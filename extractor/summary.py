@@ -47,6 +47,7 @@ class RunStats:
     cached: int = 0
     skipped: int = 0
     prefiltered: int = 0
+    partial: int = 0  # ok, but a chunk or a later pass failed
     rejected: int = 0
     candidates: int = 0
     events_by_type: Counter[str] = field(default_factory=Counter)
@@ -60,6 +61,7 @@ class RunStats:
         self.failed += result.status == "failed"
         self.cached += result.cached
         self.prefiltered += result.prefiltered
+        self.partial += result.partial
         self.rejected += len(result.rejected)
         self.candidates += len(result.candidates)
         self.events_by_type.update(event.type for event in result.events)
@@ -84,6 +86,8 @@ class RunStats:
             },
             # Articles not sent to the model (--prefilter): at least one request saved each.
             "prefiltered": {"articles": self.prefiltered, "requests_saved": self.prefiltered},
+            # Ok lines missing the events of a failed chunk or pass (counted in "ok" too).
+            "partial": {"articles": self.partial},
             "events": {
                 "total": self.events,
                 "by_type": dict(sorted(self.events_by_type.items())),
@@ -117,8 +121,10 @@ def summary_line(summary: dict[str, Any]) -> str:
     skipped = f", {articles['skipped_as_done']} already done" if articles["skipped_as_done"] else ""
     if prefiltered := summary.get("prefiltered", {}).get("articles"):
         skipped += f", {prefiltered} prefiltered (at least {prefiltered} requests saved)"
+    partial = summary.get("partial", {}).get("articles")
+    partial_text = f" ({partial} partial: a chunk or pass failed, --resume reads them again)" if partial else ""
     return (
-        f"{articles['total']} articles: {articles['ok']} ok, {articles['failed']} failed, "
+        f"{articles['total']} articles: {articles['ok']} ok{partial_text}, {articles['failed']} failed, "
         f"{articles['cached']} cached{skipped}; {events['total']} events, {events['rejected']} rejected; "
         f"{requests['total']} requests ({requests['reasks']} re-asks, {requests['transport_retries']} retries); "
         f"{tokens['prompt']}+{tokens['completion']} tokens; {cost_text}; "

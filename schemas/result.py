@@ -82,6 +82,13 @@ class ArticleResult(BaseModel):
         description="True when --prefilter rules found no event trigger in the article, so it was "
         "not sent to the model (status ok, no events, no request)",
     )
+    partial: bool = Field(
+        False,
+        description="True when part of the article failed while the rest was read (a chunk of a long "
+        "article, or extraction pass 2 or later): the events found are kept, warnings name each failed "
+        "part, and events in those parts may be missing. --resume reads the article again (the cache "
+        "answers the parts that succeeded)",
+    )
     candidates: list[Event] = Field(
         default_factory=list,
         description="With --cross-check rules: events the rules coder found that match no model "

@@ -245,6 +245,86 @@ def test_passes_union_the_events_of_every_round_and_count_every_request(tmp_path
     assert "strategic_dialogue: The seventh strategic dialogue." in second_prompt
 
 
+_DIALOGUE: dict[str, Any] = {
+    "type": "strategic_dialogue",
+    "status": "occurred",
+    "summary_en": "The seventh strategic dialogue.",
+    "parties": ["CHN", "PAK"],
+    "round": 7,
+    "evidence": ["China and Pakistan held their seventh strategic dialogue in Beijing"],
+}
+_TWO_EVENTS = (
+    "China and Pakistan held their seventh strategic dialogue in Beijing on 4 January 2026. "
+    "Pakistan's foreign minister visited China from 3 to 5 January."
+)
+
+
+@pytest.mark.parametrize(
+    ("failure", "kind"),
+    [(Reply.status(400), "request"), (Reply.truncated({"events": [_DIALOGUE]}), "model")],
+)
+def test_a_failed_later_pass_keeps_the_earlier_passes_events_and_marks_the_line_partial(
+    failure: Reply, kind: str
+) -> None:
+    with FakeOpenAI() as server:
+        server.script(Reply.answer({"events": [_DIALOGUE]}), failure)
+        result = _extract(server, _article(_TWO_EVENTS, "passes"), passes=3)
+        asked = len(server.chat_requests)
+    assert result.status == "ok" and result.error is None and result.partial
+    assert [event.type for event in result.events] == ["strategic_dialogue"]
+    # Pass 3 is not asked after pass 2 failed; every request sent is counted.
+    assert asked == 2 and result.usage.requests == 2
+    failed = [w for w in result.warnings if w.startswith("pass 2 of 3 failed, its events are missing: ")]
+    assert len(failed) == 1 and kind in failed[0], result.warnings
+
+
+def test_a_failed_first_pass_still_fails_the_article() -> None:
+    with FakeOpenAI() as server:
+        server.script(Reply.status(400))
+        result = _extract(server, _article(_TWO_EVENTS, "passes"), passes=2)
+    assert result.status == "failed" and result.error is not None and result.error.kind == "request"
+    assert not result.partial and result.usage.requests == 1
+
+
+def _failing_later_passes(responder: GoldAnswers, marker: str) -> Any:
+    """The gold answers, but a refused request for pass 2 or later of every chunk holding `marker`."""
+
+    def respond(body: dict[str, Any]) -> Reply:
+        system = body["messages"][0]["content"]
+        user = [m["content"] for m in body["messages"] if m["role"] == "user"][-1]
+        if "An earlier reading of this article found" in system and marker in user:
+            return Reply.status(400)
+        return responder(body)
+
+    return respond
+
+
+def test_a_failed_later_pass_of_a_chunk_keeps_that_chunks_first_pass_events() -> None:
+    text = _three_articles()
+    settings = ChunkSettings(max_tokens=300)
+    chunks = list(plan_chunks(text, 0, settings))
+    last = chunks[-1]
+    marker = text[last.start : last.end].strip()[-30:]
+    assert sum(marker in text[c.start : c.end] for c in chunks) == 1
+    gold = GoldAnswers.from_folders(*GOLD)
+    with FakeOpenAI(responder=gold) as server:
+        once = _extract(server, _article(text), chunking=settings)
+    with FakeOpenAI(responder=_failing_later_passes(gold, marker)) as server:
+        result = _extract(server, _article(text), chunking=settings, passes=2)
+        asked = len(server.chat_requests)
+    assert once.status == "ok" and not once.partial and once.events
+    assert result.status == "ok" and result.partial
+    # The gold answers find everything in pass 1, so nothing of the failed chunk is lost.
+    assert _quotes_by_type(result) == _quotes_by_type(once)
+    assert asked == result.usage.requests == 2 * len(chunks)
+    where = f"chunk {len(chunks)} of {len(chunks)} (characters {last.start}-{last.end}), pass 2 of 2 failed"
+    assert (
+        [w for w in result.warnings if "failed" in w]
+        == [w for w in result.warnings if w.startswith(where) and "request" in w]
+        != []
+    )
+
+
 # --- the command line -----------------------------------------------------------------
 
 
@@ -297,7 +377,7 @@ def test_a_failed_chunk_costs_its_own_events_only_and_is_named_in_a_warning() ->
     with FakeOpenAI(responder=_failing(gold, marker)) as server:
         partial = _extract(server, _article(text), chunking=settings)
     assert whole.status == "ok" and whole.events
-    assert partial.status == "ok" and partial.error is None
+    assert partial.status == "ok" and partial.error is None and partial.partial
     assert partial.events, "the good chunks' events are kept"
     good = {(e.type, ev.quote) for e in whole.events for ev in e.evidence}
     assert {(e.type, ev.quote) for e in partial.events for ev in e.evidence} <= good
@@ -340,6 +420,127 @@ def test_resume_redoes_a_long_article_when_the_chunk_budget_or_the_passes_change
     assert asked("--max-chunk-tokens", "400") > 0  # another budget: other chunks
     assert asked("--max-chunk-tokens", "400", "--passes", "2") > 0  # another number of passes
     assert asked("--max-chunk-tokens", "400", "--passes", "2") == 0
+
+
+def _last_chunk_marker(text: str, settings: ChunkSettings) -> str:
+    chunks = list(plan_chunks(text, 0, settings))
+    last = chunks[-1]
+    marker = text[last.start : last.end].strip()[-30:]  # the closing words: in the last chunk only
+    assert len(chunks) >= 3 and sum(marker in text[c.start : c.end] for c in chunks) == 1
+    return marker
+
+
+def _switchable(marker: str, failure: Reply) -> tuple[Any, list[bool]]:
+    """The gold answers, with `failure` for the chunk holding `marker` while the switch is on."""
+    gold = GoldAnswers.from_folders(*GOLD)
+    failing = [True]
+
+    def respond(body: dict[str, Any]) -> Reply:
+        user = [m["content"] for m in body["messages"] if m["role"] == "user"][-1]
+        return failure if failing[0] and marker in user else gold(body)
+
+    return respond, failing
+
+
+@pytest.mark.parametrize(("failure", "paid_for"), [(Reply.status(400), False), (Reply.truncated({"events": []}), True)])
+def test_resume_reads_a_partial_article_again_asking_only_its_failed_chunk(
+    failure: Reply, paid_for: bool, tmp_path: Path
+) -> None:
+    """A partial line is redone like a failed one: the cache answers the chunks that succeeded;
+    a failure the model was paid for (cut off) is asked again only with --retry-failed."""
+    from extractor.cli import main
+
+    text = _three_articles()
+    path = tmp_path / "long.txt"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    respond, failing = _switchable(_last_chunk_marker(text, ChunkSettings(max_tokens=300)), failure)
+    with FakeOpenAI(responder=respond) as server:
+        argv = ["run", str(path), "-o", str(out), "--base-url", server.base_url, "--model", "fake-model"]
+        argv += ["--quiet", "--cache", str(tmp_path / "answers.sqlite"), "--max-chunk-tokens", "300"]
+
+        def run(*flags: str) -> tuple[int, ArticleResult]:
+            before = len(server.chat_requests)
+            assert main([*argv, *flags]) == 0
+            line = ArticleResult.model_validate_json(out.read_text(encoding="utf-8"))
+            return len(server.chat_requests) - before, line
+
+        asked, first = run()
+        assert asked > 3 and first.status == "ok" and first.partial
+        failing[0] = False  # the endpoint (or the model) behaves now
+        if paid_for:  # the cache remembers the cut-off answer: --resume alone pays nothing
+            asked, again = run("--resume")
+            assert asked == 0 and again.partial
+        asked, whole = run("--resume", "--retry-failed")
+        assert asked == 1 and whole.status == "ok" and not whole.partial
+        assert not [w for w in whole.warnings if "failed" in w]
+        assert _quotes_by_type(first) <= _quotes_by_type(whole)
+        with FakeOpenAI(responder=GoldAnswers.from_folders(*GOLD)) as clean:
+            never_failed = _extract(clean, _article(text), chunking=ChunkSettings(max_tokens=300))
+        assert _quotes_by_type(whole) == _quotes_by_type(never_failed)
+        asked, done = run("--resume")  # a whole line is done
+        assert asked == 0 and done == whole
+
+
+def test_resume_asks_only_the_failed_pass_of_a_partial_article(tmp_path: Path) -> None:
+    from extractor.cli import main
+
+    path = tmp_path / "a.txt"
+    path.write_text(_TWO_EVENTS, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    with FakeOpenAI() as server:
+        server.script(Reply.answer({"events": [_DIALOGUE]}), Reply.status(400), Reply.answer({"events": []}))
+        argv = ["run", str(path), "-o", str(out), "--base-url", server.base_url, "--model", "fake-model"]
+        argv += ["--quiet", "--cache", str(tmp_path / "answers.sqlite"), "--passes", "2"]
+        assert main(argv) == 0
+        assert ArticleResult.model_validate_json(out.read_text(encoding="utf-8")).partial
+        assert main([*argv, "--resume"]) == 0
+        line = ArticleResult.model_validate_json(out.read_text(encoding="utf-8"))
+        assert len(server.chat_requests) == 3  # pass 1 from the cache, pass 2 asked again
+        system = server.chat_requests[2]["messages"][0]["content"]
+    assert "An earlier reading" in system and line.status == "ok" and not line.partial
+    assert [event.type for event in line.events] == ["strategic_dialogue"]
+
+
+@pytest.mark.parametrize("flag", [["--prefilter", "rules"], ["--cross-check", "rules"], ["--keep-ungrounded"]])
+def test_resume_redoes_a_line_when_a_setting_that_changes_it_changes_but_the_cache_still_answers(
+    flag: list[str], gold_server: FakeOpenAI, tmp_path: Path
+) -> None:
+    """These settings change the line, not the model's answer: in the line key, not the cache key."""
+    import json
+
+    from extractor.cli import main
+
+    path = tmp_path / "article.txt"
+    path.write_text(ARTICLES[0].read_text(encoding="utf-8"), encoding="utf-8")
+    out, summary = tmp_path / "out.jsonl", tmp_path / "summary.json"
+    argv = ["run", str(path), "-o", str(out), "--base-url", gold_server.base_url, "--model", "fake-model"]
+    argv += ["--quiet", "--cache", str(tmp_path / "answers.sqlite"), "--summary", str(summary)]
+
+    def run(*flags: str) -> tuple[int, int, str | None]:
+        """(requests, articles skipped as done, the line's key)"""
+        before = len(gold_server.chat_requests)
+        assert main([*argv, *flags]) == 0
+        skipped = json.loads(summary.read_text(encoding="utf-8"))["articles"]["skipped_as_done"]
+        line = ArticleResult.model_validate_json(out.read_text(encoding="utf-8"))
+        return len(gold_server.chat_requests) - before, skipped, line.answer_key
+
+    asked, _, plain = run()
+    assert asked == 1
+    asked, skipped, changed = run("--resume", *flag)
+    assert (asked, skipped) == (0, 0) and changed != plain  # redone, from the cache
+    assert run("--resume", *flag) == (0, 1, changed)  # the same settings: done
+    assert run("--resume") == (0, 0, plain)  # and back
+
+
+def test_the_chunk_overlap_is_in_the_line_key() -> None:
+    from extractor.answer_key import LineSettings, line_key
+
+    keys = {
+        line_key("k", LineSettings(chunking=settings))
+        for settings in (ChunkSettings(overlap=1), ChunkSettings(overlap=2), ChunkSettings(max_tokens=500))
+    }
+    assert len(keys) == 3 and line_key("k", LineSettings()) == "k"
 
 
 @pytest.mark.parametrize("flag", [["--passes", "0"], ["--max-chunk-tokens", "10"]])

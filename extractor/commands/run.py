@@ -78,7 +78,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     batch.add_argument(
         "--resume",
         action="store_true",
-        help="skip articles already ok in the -o file (same prompt and model); retry failed ones",
+        help="skip articles already ok in the -o file (same prompt, model and settings); redo failed and partial ones",
     )
     batch.add_argument(
         "--workers",
