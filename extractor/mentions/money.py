@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -243,11 +244,9 @@ def _lex(folded: str, lang: str | None) -> list[_Lexeme]:
         token = tokens[index]
         if token.text[0].isdigit():
             end, text = _merge_digit_groups(folded, tokens, index, lang)
-            try:
-                entry = _Entry(Kind.NUM, N.parse_digits(text))
-            except ArithmeticError:  # digits with separators that make no number ('33.5,44.3')
-                entry = _Entry(Kind.OTHER, None)
-            out.append(_Lexeme(entry, token.start, tokens[end - 1].end))
+            # Digits with separators that make no number ('33.5,44.3') make no lexeme.
+            with suppress(ArithmeticError):
+                out.append(_Lexeme(_Entry(Kind.NUM, N.parse_digits(text)), token.start, tokens[end - 1].end))
             index = end
             continue
         if N.ZH_NUMERAL.fullmatch(token.text):
@@ -264,8 +263,10 @@ def _lex(folded: str, lang: str | None) -> list[_Lexeme]:
             continue
         hit = table.match_at(folded, tokens, index)
         if hit is None:
-            glued = _split_glued(token, table, lang)
-            out.extend(glued or [_Lexeme(_Entry(Kind.OTHER), token.start, token.end)])
+            # A word that is no number, currency or qualifier makes no lexeme: a mention
+            # never spans it (the text it leaves between two lexemes keeps them apart).
+            if lang in _GLUING and len(token.text) >= 4:
+                out.extend(_Lexeme(entry, token.start + a, token.start + b) for a, b, entry in _glued(token.text, lang))
             index += 1
         else:
             used, entry = hit
@@ -281,17 +282,24 @@ _GLUING = {"ur", "fa", "ar", None}
 _GLUED_PARTS = (Kind.NUM, Kind.HUNDRED, Kind.SCALE, Kind.JOIN, Kind.CUR)
 
 
-def _split_glued(token: Token, table: PhraseTable[_Entry], lang: str | None) -> list[_Lexeme] | None:
-    """Lexemes of a word that is number words run together ('چھےارب' = چھے + ارب).
+@lru_cache(maxsize=1 << 16)
+def _glued(word: str, lang: str | None) -> tuple[tuple[int, int, _Entry], ...]:
+    """`_split_glued` once per distinct word: splitting tries every prefix of a word, and
+    an article repeats most of its words (bounded, so a long batch cannot grow it forever)."""
+    return tuple(_split_glued(word, _table(lang).entries, lang) or ())
+
+
+def _split_glued(word: str, entries: dict[str, _Entry], lang: str | None) -> list[tuple[int, int, _Entry]] | None:
+    """Parts (start, end, entry) of a word that is number words run together ('چھےارب' = چھے + ارب).
 
     Only an exact cover by known parts counts, and it must contain a scale or
     hundred word: a word merely starting like a number ('تجارب') never splits,
     and two bare number words glued together are too ambiguous to read
     (but a joiner glued to one number word is plain Arabic: 'وخمسمائة').
     """
-    if lang not in _GLUING or not token.text[0].isalpha() or len(token.text) < 4:
+    if lang not in _GLUING or not word[0].isalpha() or len(word) < 4:
         return None
-    parts = _cover(token.text, table.entries, 0)
+    parts = _cover(word, entries, 0)
     if parts is None:
         return None
     anded = parts[0][2].kind is Kind.JOIN and len(parts) == 2  # 'وخمسمائة' = and 500
@@ -301,7 +309,7 @@ def _split_glued(token: Token, table: PhraseTable[_Entry], lang: str | None) -> 
     for position, (_, _, entry) in enumerate(parts):
         if entry.kind is Kind.CUR and (position != len(parts) - 1 or parts[position - 1][2].kind is not Kind.SCALE):
             return None
-    return [_Lexeme(entry, token.start + a, token.start + b) for a, b, entry in parts]
+    return parts
 
 
 def _cover(word: str, entries: dict[str, _Entry], at: int, depth: int = 0) -> list[tuple[int, int, _Entry]] | None:
@@ -455,6 +463,9 @@ def find_money(text: str, start: int = 0, end: int | None = None, lang: str | No
     found: list[MoneyMention] = []
     index = 0
     while index < len(lexemes):
+        if lexemes[index].entry.kind not in _OPENERS:
+            index += 1
+            continue
         mention, next_index = _money_at(lexemes, index, folded, text, start, found, lang)
         if mention is None:
             index += 1
@@ -462,6 +473,11 @@ def find_money(text: str, start: int = 0, end: int | None = None, lang: str | No
             found.append(mention)
             index = next_index
     return found
+
+
+# The lexemes a mention can begin with: a qualifier, a currency before the number,
+# or the amount itself.  At any other lexeme `_money_at` finds nothing.
+_OPENERS = frozenset({Kind.PRE, Kind.CUR, Kind.NUM, Kind.HUNDRED, Kind.SCALE})
 
 
 def _money_at(
