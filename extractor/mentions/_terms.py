@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
-from typing import Generic, NamedTuple, TypeVar
+from functools import lru_cache, partial
+from itertools import accumulate, compress
+from operator import not_
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from extractor.text.fold import fold
 
@@ -20,7 +22,8 @@ V = TypeVar("V")
 # A letter of any script, excluding digits and underscore.
 LETTER = r"[^\W\d_]"
 # Scripts written without spaces: terms there are matched as plain substrings.
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_CJK_RANGES = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+_CJK = re.compile(f"[{_CJK_RANGES}]")
 
 
 def fold_term(term: str) -> str:
@@ -68,12 +71,17 @@ def spacing_variants(term: str) -> set[str]:
 # alternation: with thousands of CLDR names a regex alternation is tried at
 # every character, while a dictionary lookup per token stays linear.
 
+# The alternatives start with disjoint characters, so their order does not matter
+# except for the catch-all last; a word is one character class, not a lookahead per
+# letter, which makes the scan about twice as fast.
 _TOKEN = re.compile(
-    r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]"  # one CJK character
+    rf"[^\W\d_{_CJK_RANGES}]+"  # a word (letters of scripts written with spaces)
+    rf"|[{_CJK_RANGES}]"  # one CJK character
     r"|\d+(?:[.,]\d+)*"  # a number with separators
-    r"|(?:(?![\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])[^\W\d_])+"  # a word
     r"|\S"  # any other symbol
 )
+# Tokens and, between them, single whitespace characters: the pieces tile the text.
+_PIECE = re.compile(_TOKEN.pattern + r"|\s")
 
 
 class Token(NamedTuple):
@@ -84,11 +92,29 @@ class Token(NamedTuple):
     end: int
 
 
+# The key under which a trie node keeps its phrase's value: no piece is empty.
+_VALUE = ""
+_new_token = partial(tuple.__new__, Token)  # Token._make without a Python-level call
+
+
+@lru_cache(maxsize=32)
+def pieces(folded: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """``folded`` cut into tokens and single whitespace characters, and their offsets.
+
+    ``offsets[i]`` is where piece ``i`` starts, ``offsets[-1] == len(folded)``. Built
+    by one `findall` and `accumulate`, both in C: a finder that needs only a few
+    tokens' offsets gets them without making a `Token` per word.
+    """
+    parts = tuple(_PIECE.findall(folded))
+    return parts, tuple(accumulate(map(len, parts), initial=0))
+
+
 @lru_cache(maxsize=32)
 def tokenize(folded: str) -> tuple[Token, ...]:
-    # Cached: money and dates tokenize the same folded body.
-    make = Token._make
-    return tuple(make((m.group(), m.start(), m.end())) for m in _TOKEN.finditer(folded))
+    # Cached: money, dates and countries tokenize the same folded body.
+    parts, offsets = pieces(folded)
+    is_token = map(not_, map(str.isspace, parts))
+    return tuple(map(_new_token, compress(zip(parts, offsets[:-1], offsets[1:], strict=True), is_token)))
 
 
 def joinable(folded: str, left: Token, right: Token) -> bool:
@@ -97,30 +123,81 @@ def joinable(folded: str, left: Token, right: Token) -> bool:
 
 
 class PhraseTable(Generic[V]):
-    """Folded multi-token phrases -> values, looked up longest-first per token."""
+    """Folded multi-token phrases -> values, looked up longest-first per token.
+
+    The phrases are kept as a trie over their pieces (tokens and the single spaces
+    between them): a lookup walks the text's pieces only as far as some phrase
+    goes, usually one step, instead of building and looking up a candidate string
+    per phrase length.
+    """
 
     def __init__(self, entries: dict[str, V]) -> None:
         self.entries = {k: v for k, v in entries.items() if k}
         tokenized = [tokenize(k) for k in self.entries]
         self.max_tokens = max((len(t) for t in tokenized), default=0)
-        # Most tokens start no phrase; knowing the first tokens lets them be
-        # skipped without building any candidate string.
-        self._first_tokens = frozenset(t[0].text for t in tokenized if t)
+        self.first_tokens = frozenset(t[0].text for t in tokenized if t)
+        self._trie: dict[str, Any] = {}
+        for key, value in self.entries.items():
+            parts = _PIECE.findall(key)
+            # A phrase with other space than one ' ' between tokens, or around them,
+            # can never match (see `joinable`): it gets no path.
+            if value is None or any(p.isspace() and p != " " for p in parts) or "  " in key:
+                continue
+            if parts[0].isspace() or parts[-1].isspace():
+                continue
+            node = self._trie
+            for part in parts:
+                node = node.setdefault(part, {})
+            node[_VALUE] = value
 
     def match_at(self, folded: str, tokens: Sequence[Token], index: int) -> tuple[int, V] | None:
         """Longest phrase starting at ``tokens[index]``: (tokens used, value)."""
-        if tokens[index].text not in self._first_tokens:
+        node = self._trie.get(tokens[index].text)
+        if node is None:
             return None
-        candidates = [tokens[index].text]
-        for nxt in range(index + 1, min(index + self.max_tokens, len(tokens))):
-            if not joinable(folded, tokens[nxt - 1], tokens[nxt]):
-                break
-            candidates.append(candidates[-1] + folded[tokens[nxt - 1].end : tokens[nxt].end])
-        for used in range(len(candidates), 0, -1):
-            value = self.entries.get(candidates[used - 1])
+        best = None
+        used = 1
+        while True:
+            value = node.get(_VALUE)
             if value is not None:
-                return used, value
-        return None
+                best = used, value
+            nxt = index + used
+            if nxt >= len(tokens):
+                break
+            token = tokens[nxt]
+            gap = token.start - tokens[nxt - 1].end
+            if gap:
+                node = node.get(folded[token.start - gap : token.start]) if gap == 1 else None
+                if node is None:
+                    break
+            node = node.get(token.text)
+            if node is None:
+                break
+            used += 1
+        return best
+
+    def match_piece(self, parts: Sequence[str], index: int) -> tuple[int, V] | None:
+        """`match_at` over `pieces`: the longest phrase starting at token ``parts[index]``.
+
+        Returns (index of the piece after the phrase, value).
+        """
+        node = self._trie.get(parts[index])
+        if node is None:
+            return None
+        best = None
+        end = index + 1
+        size = len(parts)
+        while True:
+            value = node.get(_VALUE)
+            if value is not None:
+                best = end, value
+            if end >= size:
+                break
+            node = node.get(parts[end])
+            if node is None:
+                break
+            end += 1
+        return best
 
     def scan(self, folded: str, tokens: Sequence[Token]) -> Iterator[tuple[int, int, V]]:
         """Non-overlapping longest matches as (first token, end token, value)."""

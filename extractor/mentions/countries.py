@@ -22,11 +22,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count
 
 import pycountry
 from babel import Locale
 
-from extractor.mentions._terms import PhraseTable, Token, spacing_variants, tokenize
+from extractor.mentions._terms import PhraseTable, pieces, spacing_variants
 from extractor.mentions.country_aliases import (
     ALIASES,
     CASE_SENSITIVE,
@@ -105,43 +106,76 @@ def find_countries(text: str, start: int = 0, end: int | None = None, lang: str 
     """
     end = len(text) if end is None else end
     folded = fold(text[start:end])
-    tokens = tokenize(folded.text)
+    parts, offsets = pieces(folded.text)
     table = _table()
+    derive = lang in ("ar", None)
+    peeled = _peeled_words(frozenset(parts), derive)
+    # Only a token that starts a name or peels to one can add a mention: find those
+    # with set operations and a C-level filter, then walk them in text order.
+    wanted = table.first_tokens.intersection(parts).union(peeled)
     spans: list[tuple[int, int, str]] = []  # folded start, end, iso3
-    index = 0
-    while index < len(tokens):
-        hit = table.match_at(folded.text, tokens, index)
-        if hit is not None and _case_ok(hit[1], folded, text, start, tokens[index], tokens[index + hit[0] - 1]):
-            used, name = hit
-            if name.iso3:  # a place like 'Maryland' takes its tokens and names no country
-                spans.append((tokens[index].start, tokens[index + used - 1].end, name.iso3))
-            index += used
-            continue
-        peeled = _peel(tokens[index], table, derive=lang in ("ar", None))
-        if peeled is not None:
-            spans.append(peeled)
-        index += 1
+    if wanted:
+        taken = 0  # pieces before this one belong to an earlier match
+        for index in compress(count(), map(wanted.__contains__, parts)):
+            if index < taken:
+                continue
+            hit = table.match_piece(parts, index)
+            if hit is not None and _case_ok(hit[1], folded, text, start, offsets[index], offsets[hit[0]]):
+                taken, name = hit
+                if name.iso3:  # a place like 'Maryland' takes its tokens and names no country
+                    spans.append((offsets[index], offsets[taken], name.iso3))
+                continue
+            found = peeled.get(parts[index])
+            if found is not None:
+                head, iso3 = found
+                spans.append((offsets[index] + head, offsets[index + 1], iso3))
     spans.extend(_chinese_pairs(folded.text))
     return _to_mentions(spans, folded, text, start)
 
 
-def _case_ok(name: _Name, folded: Folded, text: str, offset: int, first: Token, last: Token) -> bool:
+def _case_ok(name: _Name, folded: Folded, text: str, offset: int, fstart: int, fend: int) -> bool:
     if not (name.case_sensitive or name.capitalized):
         return True
-    s, e = folded.span_to_original(first.start, last.end)
+    s, e = folded.span_to_original(fstart, fend)
     original = text[offset + s : offset + e]
     if name.case_sensitive:
         return original == original.upper()
     return original[:1].isupper()
 
 
-def _peel(token: Token, table: PhraseTable[_Name], *, derive: bool) -> tuple[int, int, str] | None:
+# Word -> what `_peel` makes of it, per value of ``derive``: an article repeats its
+# words and articles share most of theirs, so each word is peeled once per process.
+# Bounded: cleared when it holds more words than a long run's vocabulary needs.
+_PEEL_MEMO_SIZE = 200_000
+_peel_memo: dict[bool, dict[str, tuple[int, str] | None]] = {True: {}, False: {}}
+_peel_hits: dict[bool, dict[str, tuple[int, str]]] = {True: {}, False: {}}
+
+
+def _peeled_words(words: frozenset[str], derive: bool) -> dict[str, tuple[int, str]]:
+    """Of ``words``, those `_peel` reads as a country: word -> (clitics' length, iso3)."""
+    memo, hits = _peel_memo[derive], _peel_hits[derive]
+    unknown = words.difference(memo)
+    if unknown:
+        if len(memo) + len(unknown) > _PEEL_MEMO_SIZE:
+            memo.clear()
+            hits.clear()
+            unknown = words
+        table = _table()
+        for word in unknown:
+            found = memo[word] = _peel(word, table, derive=derive)
+            if found is not None:
+                hits[word] = found
+    return {word: hits[word] for word in words.intersection(hits)}
+
+
+def _peel(word: str, table: PhraseTable[_Name], *, derive: bool) -> tuple[int, str] | None:
     """Arabic-script clitics and endings: 'والصين', 'بباكستان', 'للصين', 'چینی', 'الصينية'.
 
-    With ``derive``, a stem that lost an ending may also name a country in -ا or
-    -یا (folded): Arabic 'الإسباني' -> 'اسبانیا', 'الفرنسية' -> 'فرنسا'.
+    Returns the length of the leading clitics (the span keeps the name and its
+    ending, not them) and the country. With ``derive``, a stem that lost an
+    ending may also name a country in -ا or -یا (folded): Arabic 'الإسباني' ->
+    'اسبانیا', 'الفرنسية' -> 'فرنسا'.
     """
-    word = token.text
     if not _ARABIC_SCRIPT.match(word) or len(word) < 3:
         return None
     for head, body in _prefix_splits(word):
@@ -153,8 +187,7 @@ def _peel(token: Token, table: PhraseTable[_Name], *, derive: bool) -> tuple[int
             for candidate in candidates:
                 name = table.entries.get(candidate) if len(candidate) >= 2 else None
                 if name is not None and (name.endings or stem == body):
-                    # The span keeps the name and its ending, not the leading clitics.
-                    return token.start + len(head), token.end, name.iso3
+                    return len(head), name.iso3
     return None
 
 
@@ -185,11 +218,15 @@ def _suffix_stems(word: str, depth: int = 2) -> list[str]:
     return stems
 
 
+_CHINESE_PAIR = re.compile(f"中([{''.join(ZH_PARTNERS)}])(?![{ZH_NOT_AFTER_PAIR}])")
+
+
 def _chinese_pairs(folded: str) -> list[tuple[int, int, str]]:
     """'中巴经济走廊' names both China and Pakistan, one character each."""
-    spans = []
-    partners = "".join(ZH_PARTNERS)
-    for match in re.finditer(f"中([{partners}])(?![{ZH_NOT_AFTER_PAIR}])", folded):
+    spans: list[tuple[int, int, str]] = []
+    if "中" not in folded:
+        return spans
+    for match in _CHINESE_PAIR.finditer(folded):
         spans.append((match.start(), match.start() + 1, "CHN"))
         spans.append((match.start(1), match.end(1), ZH_PARTNERS[match.group(1)]))
     return spans
