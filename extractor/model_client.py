@@ -21,6 +21,7 @@ from typing import Any
 import instructor
 import openai
 from instructor.v2.core.response import handle_reask_kwargs, handle_response_model
+from openai.resources.chat.completions import AsyncCompletions
 
 from extractor.adaptive import AdaptiveGate
 from extractor.backends import Endpoint
@@ -116,6 +117,8 @@ class ModelClient:
             http_client=build_http_client(self.transport),
         )
         self._client = instructor.from_openai(self._raw, mode=endpoint.mode)
+        self._template: RequestTemplate | None = None
+        self._template_checked = False
 
     async def aclose(self) -> None:
         await self._raw.close()
@@ -170,20 +173,21 @@ class ModelClient:
         Requests go through the same client, so the transport meters every attempt.
         """
         mode = self.endpoint.mode
-        _model, kwargs = handle_response_model(
-            _RESPONSE_MODEL,
-            mode=mode,
-            model=self.endpoint.model,
-            messages=list(messages),
-            max_tokens=self.settings.max_tokens,
-            temperature=self.settings.temperature,
-        )
+        template = await self._request_template()
+        if template is not None and template.fits(messages):
+            kwargs = template.kwargs(messages)
+        else:
+            kwargs = self._request_kwargs(messages)
+            template = None
         session = AnswerSession(quote_check)
         problem = ""
         reasks = 0
         for attempt in range(self.settings.max_reasks + 1):
             cut_offs = meter.cut_offs
-            completion = await self._raw.chat.completions.create(**kwargs)
+            if template is not None and attempt == 0:
+                completion = await template.send(self._raw, messages)
+            else:  # a re-ask: its messages carry the answer and the errors, shaped by instructor
+                completion = await self._raw.chat.completions.create(**kwargs)
             if _cut_off(completion):  # the endpoint says so: asking again gets the same cut
                 return Outcome(None, meter.usage(), self._cut_off_error(meter))
             try:
@@ -206,6 +210,109 @@ class ModelClient:
             return Outcome(None, meter.usage(), ErrorInfo(kind="model", message=_short(problem)))
         answer, rejected, notes = session.finish(reasks)
         return Outcome(answer, meter.usage(), notes=notes, rejected=rejected)
+
+    def _request_kwargs(self, messages: list[dict[str, str]]) -> dict[str, Any]:
+        """The `create` arguments instructor builds for the endpoint's mode (tools, JSON schema, ...)."""
+        _model, kwargs = handle_response_model(
+            _RESPONSE_MODEL,
+            mode=self.endpoint.mode,
+            model=self.endpoint.model,
+            messages=list(messages),
+            max_tokens=self.settings.max_tokens,
+            temperature=self.settings.temperature,
+        )
+        return kwargs
+
+    async def _request_template(self) -> RequestTemplate | None:
+        if not self._template_checked:
+            self._template = await RequestTemplate.build(self._raw, self._request_kwargs)
+            self._template_checked = True
+        return self._template
+
+
+# Two unlike conversations of the shape `Prompt.messages` gives: a template is used only when
+# instructor and openai turn both into the same request, their messages untouched.
+_PROBES = (
+    [{"role": "system", "content": "probe system one"}, {"role": "user", "content": "probe article one"}],
+    [{"role": "system", "content": "{x} two\n"}, {"role": "user", "content": "Article (published x):\n\nدو 二"}],
+)
+
+
+@dataclass(frozen=True)
+class RequestTemplate:
+    """The first request of every article, built once per client with only the messages left to fill in.
+
+    Built per request, it cost about 2 ms of CPU per article (bench/throughput.py, part 3b):
+    instructor re-derives the tool schema and redacts the arguments for its log
+    (`handle_response_model`), and openai's `create` walks the whole body, the tool schema
+    included, through its typed-dict annotations. Both do the same for every article when
+    only the messages differ, so the request is built once from probe conversations and
+    sent through the client's own `post` with what `create` would pass: same path, body,
+    headers, options and response type, so the transport, metering, error mapping and the
+    recorded cassettes see the same request. A mode or a library version that changes the
+    messages (the JSON modes put the schema into them) or builds anything from them gets
+    no template: every request is then built as before.
+    """
+
+    kwargs_template: dict[str, Any]  # instructor's `create` arguments, in its order
+    body_template: dict[str, Any]  # what `create` posts, in its order
+    post_arguments: dict[str, Any]  # path, options, cast_to, stream, stream_cls
+
+    @classmethod
+    async def build(
+        cls, client: openai.AsyncOpenAI, request_kwargs: Callable[[list[dict[str, str]]], dict[str, Any]]
+    ) -> RequestTemplate | None:
+        try:
+            built = [(request_kwargs(probe), probe) for probe in _PROBES]
+            posted = [await _posted(client, kwargs) for kwargs, _probe in built]
+        except Exception:  # an unexpected library shape: build every request the ordinary way
+            return None
+        shapes = set()
+        for (kwargs, probe), (body, arguments) in zip(built, posted, strict=True):
+            if kwargs.get("messages") != probe or body.get("messages") != probe:
+                return None
+            shapes.add(repr((_without_messages(kwargs), _without_messages(body), arguments)))
+        if len(shapes) != 1:
+            return None
+        (kwargs, _probe), (body, arguments) = built[0], posted[0]
+        return cls(kwargs, body, arguments)
+
+    def fits(self, messages: list[dict[str, str]]) -> bool:
+        """Messages like the probes': role and content, both plain text."""
+        return all(
+            type(m) is dict and m.keys() == {"role", "content"} and all(type(v) is str for v in m.values())
+            for m in messages
+        )
+
+    def kwargs(self, messages: list[dict[str, str]]) -> dict[str, Any]:
+        """The `create` arguments, for instructor's re-asks."""
+        return {k: (list(messages) if k == "messages" else v) for k, v in self.kwargs_template.items()}
+
+    async def send(self, client: openai.AsyncOpenAI, messages: list[dict[str, str]]) -> Any:
+        body = {k: ([dict(m) for m in messages] if k == "messages" else v) for k, v in self.body_template.items()}
+        arguments = dict(self.post_arguments)
+        arguments["options"] = dict(arguments["options"])
+        return await client.post(arguments.pop("path"), body=body, **arguments)
+
+
+async def _posted(client: openai.AsyncOpenAI, kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What `chat.completions.create(**kwargs)` would pass to the client's `post`, without sending it."""
+    captured: dict[str, Any] = {}
+
+    async def capture(path: str, **arguments: Any) -> None:
+        captured.update(arguments, path=path)
+
+    completions = AsyncCompletions(client)
+    completions._post = capture  # type: ignore[assignment]
+    await completions.create(**kwargs)
+    body = captured.pop("body")
+    if not isinstance(body, dict) or not isinstance(captured.get("options"), dict):
+        raise TypeError("unexpected request shape")
+    return body, captured
+
+
+def _without_messages(mapping: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in mapping.items() if k != "messages"}
 
 
 class _Reask(Exception):

@@ -1,0 +1,99 @@
+"""The request built once per client (extractor.model_client.RequestTemplate) is byte for byte
+the request instructor and openai build for each article, in every mode; where a mode
+changes the messages, no template is used."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx2
+import instructor
+import pytest
+
+from extractor.backends import Endpoint
+from extractor.model_client import ModelClient
+
+# The first answer has an event of no known type, so a re-ask (built by instructor) follows.
+FIRST, SECOND = json.dumps({"events": [{"type": "meeting"}]}), json.dumps({"events": []})
+
+
+def _endpoint(mode: instructor.Mode) -> Endpoint:
+    return Endpoint(backend="openai", base_url="http://127.0.0.1:9/v1", api_key="test-dummy-key", model="m", mode=mode)
+
+
+def _completion(body: dict[str, Any]) -> dict[str, Any]:
+    answer = SECOND if any(m["role"] == "assistant" for m in body["messages"]) else FIRST
+    if body.get("tools"):
+        call = {"id": "c1", "type": "function", "function": {"name": body["tools"][0]["function"]["name"]}}
+        call["function"]["arguments"] = answer
+        message: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": [call]}
+    else:
+        message = {"role": "assistant", "content": answer}
+    return {
+        "id": "x",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "m",
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
+
+
+def _requests(mode: instructor.Mode, messages: list[dict[str, str]], *, template: bool) -> list[tuple[Any, ...]]:
+    """Every request the client sends for `messages`, with or without its template."""
+    sent: list[tuple[Any, ...]] = []
+
+    async def answer(request: httpx2.Request) -> httpx2.Response:
+        headers = sorted((k, v) for k, v in request.headers.items() if k != "idempotency-key")
+        sent.append((request.method, str(request.url), headers, request.content))
+        return httpx2.Response(200, json=_completion(json.loads(request.content)))
+
+    async def go() -> None:
+        client = ModelClient(_endpoint(mode))
+        client._raw._client = httpx2.AsyncClient(base_url=client._raw.base_url, transport=httpx2.MockTransport(answer))
+        if not template:  # as if no template could be built: every request made by instructor and `create`
+            client._template, client._template_checked = None, True
+        outcome = await client.extract(messages)
+        assert outcome.error is None and outcome.answer is not None
+        await client.aclose()
+
+    asyncio.run(go())
+    return sent
+
+
+ARTICLE = [
+    {"role": "system", "content": "Extract events."},
+    {"role": "user", "content": 'Article (published 2024-05-01):\n\n北京 {braces} "quotes" \\ تهران ۱۴۰۳'},
+]
+
+
+@pytest.mark.parametrize("mode", [instructor.Mode.TOOLS, instructor.Mode.JSON_SCHEMA, instructor.Mode.JSON])
+def test_the_template_sends_the_request_create_would(mode: instructor.Mode) -> None:
+    with_template = _requests(mode, ARTICLE, template=True)
+    assert with_template == _requests(mode, ARTICLE, template=False)
+    assert len(with_template) == 2 and b"Extract events." in with_template[0][3]
+    assert b"events[0]" in with_template[1][3]  # the re-ask names the failed event
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        (instructor.Mode.TOOLS, True),
+        (instructor.Mode.JSON_SCHEMA, True),
+        # These modes put the schema into the messages: each request is built for its article.
+        (instructor.Mode.JSON, False),
+        (instructor.Mode.MD_JSON, False),
+    ],
+)
+def test_a_template_only_where_the_mode_leaves_the_messages_alone(mode: instructor.Mode, expected: bool) -> None:
+    client = ModelClient(_endpoint(mode))
+    assert (asyncio.run(client._request_template()) is not None) is expected
+
+
+def test_messages_of_another_shape_are_built_by_create() -> None:
+    template = asyncio.run(ModelClient(_endpoint(instructor.Mode.TOOLS))._request_template())
+    assert template is not None and template.fits(ARTICLE)
+    assert not template.fits([{"role": "user", "content": "x", "name": "someone"}])
+    assert not template.fits([{"role": "user", "content": [{"type": "text", "text": "x"}]}])  # type: ignore[dict-item]
