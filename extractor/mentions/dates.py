@@ -34,7 +34,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Iterable
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -44,7 +45,7 @@ import hijridate
 import jdatetime
 
 from extractor.mentions import calendars as C
-from extractor.mentions._terms import PhraseTable, alternation, fold_term, tokenize
+from extractor.mentions._terms import PhraseTable, Token, alternation, fold_term, tokenize
 from extractor.mentions.numerals import CARDINALS, ZH_NUMERAL, parse_chinese
 from extractor.text.fold import Folded, fold
 
@@ -112,18 +113,77 @@ def _alt(terms: Iterable[str]) -> str:
     return alternation(fold_term(t) for t in terms)
 
 
+# --- where a pattern can start ------------------------------------------------
+# Trying each long date regex at every character of the anchor windows cost
+# milliseconds per article.  Every match starts at a word of a known list (a month
+# name, a weekday, 'from', an ordinal...), at the first digit of a run, or in a
+# digit run right before '月' / '天前'; so each pattern is tried only at such
+# positions.  These are a superset of where `finditer` could match, and trying
+# them left to right, skipping those inside the previous match, yields exactly
+# what `finditer` yields (tests/mentions/test_dates.py checks it on generated text).
+
+
+@dataclass(frozen=True)
+class _Starts:
+    # First tokens of the words a match may begin with.  A folded word that starts
+    # with a letter has a word boundary before it in the regex (`term_pattern`), or
+    # is a CJK character, a token of its own; either way it begins a token, and
+    # that token is the word's own first token.
+    words: frozenset[str] = frozenset()
+    digits: bool = False  # the first digit of a run (the patterns refuse a digit before)
+    # Positions in the run of `run` characters, at most `reach` long (None: any),
+    # right before each occurrence of `before`: '2026年1月' may start 7 before '月'.
+    before: str = ""
+    run: str = ""
+    reach: int | None = None
+    everywhere: bool = False  # no such rule: try every position
+
+
+_EVERYWHERE = _Starts(everywhere=True)
+_DIGITS = "0123456789"  # folding turns every script's digits into these
+
+
+def _starts(*parts: _Starts) -> _Starts:
+    """Where a match of optional parts followed by a required one starts: any part's start."""
+    if any(s.everywhere for s in parts):
+        return _EVERYWHERE
+    return _Starts(frozenset().union(*(s.words for s in parts)), any(s.digits for s in parts))
+
+
+def _words(terms: Iterable[str]) -> _Starts:
+    terms = list(terms)
+    if not all(term[:1].isalpha() for term in terms):
+        return _EVERYWHERE  # a word boundary is only put before a letter
+    return _Starts(frozenset(tokenize(term)[0].text for term in terms))
+
+
+def _folded_words(terms: Iterable[str]) -> _Starts:
+    return _words(fold_term(t) for t in terms)
+
+
+_DIGIT_START = _Starts(digits=True)
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    kind: str
+    cal: str
+    regex: re.Pattern[str]
+    starts: _Starts
+
+
 @dataclass(frozen=True)
 class _Grammar:
-    patterns: list[tuple[str, str, re.Pattern[str]]]  # (kind, calendar, regex)
+    patterns: list[_Pattern]
     months: dict[str, dict[str, int]]  # calendar -> folded name -> month
     days: dict[str, int]  # folded ordinal word -> day
     weekdays: dict[str, int]
     before: dict[str, int]
     after: dict[str, int]
     day_words: dict[str, int]
-    year_context: re.Pattern[str]
-    ago: list[re.Pattern[str]]
+    year_context: _Pattern
     anchors: PhraseTable[bool]  # words every date pattern needs: month, weekday, ...
+    first_words: frozenset[str]  # every pattern's `_Starts.words`
 
 
 def _folded_map(table: dict[str, int]) -> dict[str, int]:
@@ -158,74 +218,102 @@ def _grammar(lang: str | None) -> _Grammar:
     conn = _alt(_CONNECTORS)
     start = _alt(_STARTERS)
     of = r"(?:(?:of|de|من) )?"
-    patterns: list[tuple[str, str, re.Pattern[str]]] = []
+    day_starts = _starts(_folded_words(_STARTERS), _DIGIT_START, _words(days))
+    patterns: list[_Pattern] = []
     for cal, names in months.items():
         if not names:
             continue
         month = alternation(names)
+        month_starts = _starts(_folded_words(_STARTERS), _words(names))
         y1 = rf"(?:,? (?P<y1>{_YEAR}))?"
         y2 = rf"(?:,? (?P<y2>{_YEAR}))?"
         patterns += [
-            (
+            _Pattern(
                 "range",
                 cal,
                 re.compile(
                     rf"(?:(?:{start}) )?(?P<d1>{day}) (?P<m1>{month}){y1}"
                     rf" ?(?:{conn}) ?(?P<d2>{day}) (?P<m2>{month}){y2}"
                 ),
+                day_starts,
             ),
-            (
+            _Pattern(
                 "range",
                 cal,
                 re.compile(rf"(?:(?:{start}) )?(?P<d1>{day}) ?(?:{conn}) ?(?P<d2>{day}) {of}(?P<m2>{month}){y2}"),
+                day_starts,
             ),
-            (
+            _Pattern(
                 "range",
                 cal,
                 re.compile(rf"(?:(?:{start}) )?(?P<m2>{month}) (?P<d1>{_DAYNUM}) ?(?:{conn}) ?(?P<d2>{_DAYNUM}){y2}"),
+                month_starts,
             ),
-            ("day", cal, re.compile(rf"(?P<d1>{day}) {of}(?P<m1>{month}){y1}")),
-            ("day", cal, re.compile(rf"(?P<m1>{month}) (?P<d1>{_DAYNUM}){y1}")),
-            ("month", cal, re.compile(rf"(?P<m1>{month}),? (?P<y1>{_YEAR})")),
+            _Pattern(
+                "day", cal, re.compile(rf"(?P<d1>{day}) {of}(?P<m1>{month}){y1}"), _starts(_DIGIT_START, _words(days))
+            ),
+            _Pattern("day", cal, re.compile(rf"(?P<m1>{month}) (?P<d1>{_DAYNUM}){y1}"), _words(names)),
+            _Pattern("month", cal, re.compile(rf"(?P<m1>{month}),? (?P<y1>{_YEAR})"), _words(names)),
         ]
+    # '2026年1月5日' starts at most 7 characters before its first '月'.
+    before_yue = _Starts(before="月", run=_DIGITS + "年", reach=7)
     patterns += [
-        ("day", _GREGORIAN, re.compile(r"(?<![\d-])(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2})(?![\d-])")),
-        ("day", _GREGORIAN, re.compile(r"(?<![\d/])(?P<d1>\d{1,2})/(?P<m1>\d{1,2})/(?P<y1>\d{4})(?![\d/])")),
-        (
+        _Pattern(
+            "day",
+            _GREGORIAN,
+            re.compile(r"(?<![\d-])(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2})(?![\d-])"),
+            _DIGIT_START,
+        ),
+        _Pattern(
+            "day",
+            _GREGORIAN,
+            re.compile(r"(?<![\d/])(?P<d1>\d{1,2})/(?P<m1>\d{1,2})/(?P<y1>\d{4})(?![\d/])"),
+            _DIGIT_START,
+        ),
+        _Pattern(
             "range",
             _GREGORIAN,
             re.compile(
                 r"(?:(?P<y2>\d{4})年)?(?P<m1>\d{1,2})月(?P<d1>\d{1,2})[日号]?(?:至|到|-|~)(?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})[日号]"
             ),
+            before_yue,
         ),
-        ("day", _GREGORIAN, re.compile(r"(?:(?P<y1>\d{4})年)?(?P<m1>\d{1,2})月(?P<d1>\d{1,2})[日号]")),
-        ("month", _GREGORIAN, re.compile(r"(?P<y1>\d{4})年(?P<m1>\d{1,2})月(?!\d)")),
+        _Pattern(
+            "day", _GREGORIAN, re.compile(r"(?:(?P<y1>\d{4})年)?(?P<m1>\d{1,2})月(?P<d1>\d{1,2})[日号]"), before_yue
+        ),
+        _Pattern("month", _GREGORIAN, re.compile(r"(?P<y1>\d{4})年(?P<m1>\d{1,2})月(?!\d)"), before_yue),
     ]
     weekday = (
         rf"(?:(?P<pre>{_alt(prefixes)}) )?(?:(?P<before>{alternation(before)}) ?)?"
         rf"(?P<wd>{alternation(weekdays)})(?: (?P<after>{alternation(after)}))?(?P<ko> کو)?"
     )
-    patterns.append(("weekday", _GREGORIAN, re.compile(weekday)))
-    patterns.append(("dayword", _GREGORIAN, re.compile(f"(?P<word>{alternation(day_words)})")))
-    year_context = re.compile(rf"(?:{_alt(_YEAR_WORDS)}) (\d{{4}})(?!\d)|(\d{{4}})年")
+    patterns.append(
+        _Pattern(
+            "weekday",
+            _GREGORIAN,
+            re.compile(weekday),
+            _starts(_folded_words(prefixes), _words(before), _words(weekdays)),
+        )
+    )
+    patterns.append(
+        _Pattern("dayword", _GREGORIAN, re.compile(f"(?P<word>{alternation(day_words)})"), _words(day_words))
+    )
+    patterns += _ago_patterns(langs)
+    year_context = _Pattern(
+        "year",
+        _GREGORIAN,
+        re.compile(rf"(?:{_alt(_YEAR_WORDS)}) (\d{{4}})(?!\d)|(\d{{4}})年"),
+        # '2026年' starts 4 characters before '年'.
+        _Starts(_folded_words(_YEAR_WORDS).words, before="年", run=_DIGITS, reach=4),
+    )
     anchor_words = [*months[_GREGORIAN], *months[_SOLAR], *months[_HIJRI], *weekdays, *day_words]
     anchor_words += [fold_term(w) for w in _ANCHOR_EXTRA]
     anchors = PhraseTable(dict.fromkeys(anchor_words, True))
-    return _Grammar(
-        patterns,
-        months,
-        days,
-        weekdays,
-        before,
-        after,
-        day_words,
-        year_context,
-        _ago_patterns(langs),
-        anchors,
-    )
+    first_words = frozenset().union(*(p.starts.words for p in (*patterns, year_context)))
+    return _Grammar(patterns, months, days, weekdays, before, after, day_words, year_context, anchors, first_words)
 
 
-def _ago_patterns(langs: tuple[str, ...]) -> list[re.Pattern[str]]:
+def _ago_patterns(langs: tuple[str, ...]) -> list[_Pattern]:
     words = sorted(
         {
             fold_term(w)
@@ -237,13 +325,21 @@ def _ago_patterns(langs: tuple[str, ...]) -> list[re.Pattern[str]]:
         reverse=True,
     )
     num = rf"(?P<n>\d{{1,2}}|{'|'.join(map(re.escape, words))})"
-    return [
-        re.compile(rf"(?<!\w){num} days? ago(?!\w)"),
-        re.compile(rf"(?<!\w)il y a {num} jours?(?!\w)"),
-        re.compile(rf"(?<!\w)(?:منذ|قبل) (?:{num} (?:ایام|یوما)|(?P<two>یومین))(?!\w)"),
-        re.compile(rf"(?<!\w){num} (?:روز|دن) (?:پیش|قبل|پهلے)(?!\w)"),
-        re.compile(r"(?P<n>\d{1,2}|[一二三四五六七八九十两]+)天前"),
+    # The spelled-out counts are followed by a space in every pattern, so in the
+    # text too they begin with their own first token.  Without any (zh), the count
+    # group may be empty and a match start anywhere.
+    count = _starts(_DIGIT_START, _words(words)) if words else _EVERYWHERE
+    patterns = [
+        (re.compile(rf"(?<!\w){num} days? ago(?!\w)"), count),
+        (re.compile(rf"(?<!\w)il y a {num} jours?(?!\w)"), _words(["il"])),
+        (re.compile(rf"(?<!\w)(?:منذ|قبل) (?:{num} (?:ایام|یوما)|(?P<two>یومین))(?!\w)"), _words(["منذ", "قبل"])),
+        (re.compile(rf"(?<!\w){num} (?:روز|دن) (?:پیش|قبل|پهلے)(?!\w)"), count),
+        (
+            re.compile(r"(?P<n>\d{1,2}|[一二三四五六七八九十两]+)天前"),
+            _Starts(before="天前", run=_DIGITS + "一二三四五六七八九十两"),
+        ),
     ]
+    return [_Pattern("ago", _GREGORIAN, regex, starts) for regex, starts in patterns]
 
 
 # --- matching -------------------------------------------------------------------
@@ -265,9 +361,9 @@ def find_dates(
     end = len(text) if end is None else end
     folded = fold(text[start:end])
     grammar = _grammar(lang)
-    candidates = _non_overlapping(_candidates(folded.text, grammar))
-    context = _context_years(folded.text, grammar, candidates)
-    resolver = _Resolver(grammar, published, context)
+    index = _StartIndex(folded.text, grammar)
+    candidates = _non_overlapping(_candidates(folded.text, grammar, index))
+    resolver = _Resolver(grammar, published, lambda: _context_years(folded.text, grammar, candidates, index))
     mentions: list[DateMention] = []
     absolute: list[_Candidate] = []
     for cand in candidates:
@@ -324,10 +420,9 @@ def _unless_out_of_range(resolve: Callable[..., _Resolved | None], *args: object
 def _windows(folded: str, grammar: _Grammar) -> list[tuple[int, int]]:
     """Stretches of text around anchor words, merged.
 
-    The date regexes are long alternations that would be tried at every
-    character; every pattern contains an anchor (a month or weekday name, a
-    day word, a digit before '-', '/', '年', ...), so they only run near one.
-    A token dictionary finds the anchors in linear time.
+    Every pattern contains an anchor (a month or weekday name, a day word, a
+    digit before '-', '/', '年', ...), so the patterns only run near one.  A token
+    dictionary finds the anchors in linear time.
     """
     spans = _anchor_spans(folded, grammar)
     spans += [(m.start(), m.end()) for m in _DIGIT_ANCHOR.finditer(folded)]
@@ -346,21 +441,104 @@ def _anchor_spans(folded: str, grammar: _Grammar) -> list[tuple[int, int]]:
     return [(tokens[i].start, tokens[j - 1].end) for i, j, _ in grammar.anchors.scan(folded, tokens)]
 
 
-def _candidates(folded: str, grammar: _Grammar) -> list[_Candidate]:
-    found: list[_Candidate] = []
+class _StartIndex:
+    """One article's positions where each `_Starts` lets a match begin."""
+
+    def __init__(self, folded: str, grammar: _Grammar) -> None:
+        self.folded = folded
+        self.grammar = grammar
+        self._by_word: dict[str, list[int]] | None = None
+        self._found: dict[_Starts, list[int]] = {}
+
+    def positions(self, starts: _Starts) -> list[int] | None:
+        """Sorted positions, or None for every position."""
+        if starts.everywhere:
+            return None
+        found = self._found.get(starts)
+        if found is None:
+            found = self._found[starts] = sorted(set(self._collect(starts)))
+        return found
+
+    def _collect(self, starts: _Starts) -> list[int]:
+        if self._by_word is None:
+            self._by_word = _tokens_by_word(tokenize(self.folded), self.grammar.first_words)
+        found = [at for word, where in self._by_word.items() if word in starts.words for at in where]
+        if starts.digits:
+            found += [m.start() for m in _DIGIT_RUN.finditer(self.folded)]
+        if starts.before:
+            found += _run_before(self.folded, starts)
+        return found
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _tokens_by_word(tokens: Iterable[Token], words: frozenset[str]) -> dict[str, list[int]]:
+    by_word: dict[str, list[int]] = {}
+    for token in tokens:
+        if token.text in words:
+            by_word.setdefault(token.text, []).append(token.start)
+    return by_word
+
+
+def _run_before(folded: str, starts: _Starts) -> list[int]:
+    found = []
+    at = folded.find(starts.before)
+    while at != -1:
+        position = at
+        while (
+            position > 0
+            and folded[position - 1] in starts.run
+            and (starts.reach is None or at - position < starts.reach)
+        ):
+            position -= 1
+            found.append(position)
+        at = folded.find(starts.before, at + 1)
+    return found
+
+
+def _finditer(
+    regex: re.Pattern[str], folded: str, lo: int, hi: int, positions: list[int] | None
+) -> Iterator[re.Match[str]]:
+    """``regex.finditer(folded, lo, hi)`` when its matches can only start at ``positions``.
+
+    `finditer` tries every position left to right and goes on after each match's
+    end; trying only the possible starts (none of these patterns matches empty)
+    gives the same matches.
+    """
+    if positions is None:
+        yield from regex.finditer(folded, lo, hi)
+        return
+    after = lo
+    for index in range(bisect_left(positions, lo), len(positions)):
+        position = positions[index]
+        if position >= hi:
+            break
+        if position < after:
+            continue
+        match = regex.match(folded, position, hi)
+        if match is not None:
+            yield match
+            after = match.end()
+
+
+def _matches(folded: str, grammar: _Grammar, index: _StartIndex) -> Iterator[tuple[_Pattern, re.Match[str]]]:
+    """Every pattern's matches in the anchor windows, pattern by pattern."""
     windows = _windows(folded, grammar)
-    for kind, cal, pattern in grammar.patterns:
+    for pattern in grammar.patterns:
+        positions = index.positions(pattern.starts) if windows else None
         for lo, hi in windows:
-            for match in pattern.finditer(folded, lo, hi):
-                parts = match.groupdict()
-                if kind == "weekday" and not _weekday_ok(parts, grammar):
-                    continue
-                found.append(_Candidate(kind, cal, match.start(), match.end(), parts))
-    for pattern in grammar.ago:
-        for lo, hi in windows:
-            for match in pattern.finditer(folded, lo, hi):
-                parts = {**match.groupdict(), "_text": match.group()}
-                found.append(_Candidate("ago", _GREGORIAN, match.start(), match.end(), parts))
+            for match in _finditer(pattern.regex, folded, lo, hi, positions):
+                yield pattern, match
+
+
+def _candidates(folded: str, grammar: _Grammar, index: _StartIndex) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for pattern, match in _matches(folded, grammar, index):
+        parts = match.groupdict()
+        if pattern.kind == "weekday" and not _weekday_ok(parts, grammar):
+            continue
+        found.append(_Candidate(pattern.kind, pattern.cal, match.start(), match.end(), parts))
     return found
 
 
@@ -391,9 +569,12 @@ def _non_overlapping(candidates: list[_Candidate]) -> list[_Candidate]:
     return sorted(chosen, key=lambda c: c.fstart)
 
 
-def _context_years(folded: str, grammar: _Grammar, candidates: list[_Candidate]) -> dict[str, set[int]]:
+def _context_years(
+    folded: str, grammar: _Grammar, candidates: list[_Candidate], index: _StartIndex
+) -> dict[str, set[int]]:
     years: dict[str, set[int]] = {_GREGORIAN: set(), _SOLAR: set(), _HIJRI: set()}
-    for match in grammar.year_context.finditer(folded):
+    context = grammar.year_context
+    for match in _finditer(context.regex, folded, 0, len(folded), index.positions(context.starts)):
         value = int(match.group(1) or match.group(2))
         for cal, (low, high) in _YEAR_RANGE.items():
             if low <= value <= high:
@@ -442,10 +623,13 @@ _Resolved = tuple[str | None, str | None, int | None, int | None]
 
 
 class _Resolver:
-    def __init__(self, grammar: _Grammar, published: date | None, context: dict[str, set[int]]) -> None:
+    def __init__(self, grammar: _Grammar, published: date | None, context: Callable[[], dict[str, set[int]]]) -> None:
         self.grammar = grammar
         self.published = published
-        self.context = context
+        # The years written in the article: only needed to infer a missing year
+        # without a publication date, so only computed then.
+        self._context = context
+        self._years: dict[str, set[int]] | None = None
 
     def _month(self, cal: str, raw: str | None) -> int | None:
         if raw is None:
@@ -510,7 +694,9 @@ class _Resolver:
             options = [(y, _to_gregorian(cal, y, month, day)) for y in (base - 1, base, base + 1)]
             valid = [(abs((d - self.published).days), -d.toordinal(), y) for y, d in options if d]
             return min(valid)[2] if valid else None
-        years = self.context[cal]
+        if self._years is None:
+            self._years = self._context()
+        years = self._years[cal]
         return next(iter(years)) if len(years) == 1 else None
 
     def ahead(self, cand: _Candidate, reference: date | None) -> str | None:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import dateparser
 import pytest
 from dateparser.search import search_dates
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from extractor.mentions import dates
+from extractor.mentions._terms import fold_term
+from extractor.mentions.calendars import WEEKDAY_PREFIXES
 from extractor.mentions.dates import find_dates
+from extractor.text.fold import fold
 
 from .conftest import assert_slices
 
@@ -204,3 +211,94 @@ def test_dateparser_misreads_chinese_month_day() -> None:
 def test_dateparser_cannot_read_spelled_out_counts() -> None:
     assert dateparser.parse("دو روز پیش", languages=["fa"], settings=SETTINGS) is None
     assert find_dates("دو روز پیش", lang="fa", published=PUB)[0].date_start == "2026-01-03"
+
+
+# --- the matcher tries each pattern only where a match can start ----------------
+# Reference: every pattern's `finditer` over whole anchor windows, as the finder ran
+# before it learnt where matches start.  The generated text is date vocabulary,
+# digits, CJK date characters and punctuation in random order, with filler long
+# enough to split the text into several windows.
+
+_LANGS = [None, "fa", "ar", "ur", "zh", "fr", "en"]
+# Slots of date phrases, in the orders the patterns read them, with what mostly
+# joins them; each slot of a phrase may be left out, or noise take its place.
+_SPACED = [" "] * 20 + ["", ",", ", ", "-", "/", "،"]
+_GLUED = [""] * 20 + [" ", "-", "/"]
+_ORDERS = [
+    (["start", "day", "month", "year", "conn", "day", "of", "month", "year"], _SPACED),
+    (["start", "month", "day", "conn", "day", "year", "yearword", "year"], _SPACED),
+    (["start", "day", "conn", "day", "of", "month", "year"], _SPACED),
+    (["pre", "before", "weekday", "after", "ko", "dayword", "day", "month"], _SPACED),
+    (["ago", "number", "ago", "weekday", "ko"], _SPACED),
+    (["year", "年", "number", "月", "number", "日", "conn", "number", "月", "number", "号", "ago"], _GLUED),
+    (["number", "ago", "number", "天前"], _GLUED),
+]
+_FIXED = {
+    "start": dates._STARTERS,
+    "conn": dates._CONNECTORS,
+    "yearword": dates._YEAR_WORDS,
+    "pre": [w for words in WEEKDAY_PREFIXES.values() for w in words],
+    "of": ["", "", "", "of", "de", "من", "the", "le"],
+    "ko": ["کو"],
+    "number": ["1", "3", "05", "12", "31", "99", "2026", "一", "十二", "两"],
+    "year": ["2026", "1404", "1447", "1999", "9999", "2026 م", "1404ش", "1447 ه"],
+    "ago": ["il y a", "days ago", "day ago", "jours", "منذ", "قبل", "ایام", "یومین", "روز پیش", "دن پهلے", "天前"],
+    "年": ["年"],
+    "月": ["月"],
+    "日": ["日", "号", ""],
+    "号": ["日", "号"],
+    "天前": ["天前"],
+}
+_NOISE = ["", "ab", "x", "و", "3", "2026", "1.5", "3,5", "2026-01-05", "5/1/2026", "(", "'", "_", "12a"]
+
+
+def _slots(lang: str | None) -> dict[str, list[str]]:
+    grammar = dates._grammar(lang)
+    slots = {name: [fold_term(w) for w in words] for name, words in _FIXED.items()}
+    slots["day"] = ["1", "3", "12", "31", "32", "1er", "3rd", *grammar.days]
+    slots["month"] = [name for names in grammar.months.values() for name in names]
+    slots["weekday"] = list(grammar.weekdays)
+    slots["before"] = list(grammar.before) or [""]
+    slots["after"] = list(grammar.after) or [""]
+    slots["dayword"] = list(grammar.day_words)
+    return slots
+
+
+@st.composite
+def _texts(draw: st.DrawFn) -> tuple[str | None, str]:
+    lang = draw(st.sampled_from(_LANGS))
+    slots = _slots(lang)
+    pieces: list[str] = []
+    for order, glue in draw(st.lists(st.sampled_from(_ORDERS), min_size=1, max_size=4)):
+        for slot in order:
+            kept = draw(st.integers(0, 9))
+            if kept < 8:
+                pieces.append(draw(st.sampled_from(slots[slot])) + draw(st.sampled_from(glue)))
+            elif kept == 8:
+                pieces.append(draw(st.sampled_from(_NOISE)) + draw(st.sampled_from(glue)))
+    # Long filler splits the text into several anchor windows.
+    for at, filler in draw(
+        st.lists(st.tuples(st.integers(0, 50), st.text("xy ", min_size=100, max_size=300)), max_size=3)
+    ):
+        pieces.insert(at, filler)
+    return lang, fold("".join(pieces)).text
+
+
+def _found(pattern: dates._Pattern, match: re.Match[str]) -> tuple:
+    return pattern.kind, pattern.cal, match.span(), match.groupdict()
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts())
+def test_matches_are_those_of_every_pattern_over_every_window(case: tuple[str | None, str]) -> None:
+    lang, folded = case
+    grammar = dates._grammar(lang)
+    windows = dates._windows(folded, grammar)
+    plain = [_found(p, m) for p in grammar.patterns for lo, hi in windows for m in p.regex.finditer(folded, lo, hi)]
+    index = dates._StartIndex(folded, grammar)
+    assert [_found(p, m) for p, m in dates._matches(folded, grammar, index)] == plain
+    # The years written in the article, looked for over the whole text.
+    years = [int(m.group(1) or m.group(2)) for m in grammar.year_context.regex.finditer(folded)]
+    context = dates._context_years(folded, grammar, [], index)
+    for cal, (low, high) in dates._YEAR_RANGE.items():
+        assert context[cal] == {y for y in years if low <= y <= high}
