@@ -9,6 +9,7 @@ import logging
 import math
 from typing import Any
 
+import aiohttp
 import httpx2
 import instructor
 import pytest
@@ -23,7 +24,7 @@ from extractor.preflight import check_endpoint
 from extractor.rate_limit import RateLimits, SlidingWindow
 from extractor.redaction import display_url, redact, register_secrets, url_passwords
 from extractor.testing import FakeOpenAI, Reply, unused_port
-from extractor.transport import Meter, ResilientTransport, metering
+from extractor.transport import Meter, ResilientTransport, _as_httpx_faults, metering
 from tests.conftest import FakeTime, extract_with_client
 
 SECRET_KEY = "sk-fake-SECRET-0123"  # fake, and short enough not to look like a real key
@@ -396,3 +397,47 @@ def test_every_attempt_is_metered_without_patching_the_client(server: FakeOpenAI
     completions: Any = client._raw.chat.completions
     assert "create" not in vars(completions)  # the bound method is openai's own
     asyncio.run(client.aclose())
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        (aiohttp.ServerDisconnectedError(), httpx2.RemoteProtocolError),
+        (aiohttp.ClientPayloadError("body cut short"), httpx2.RemoteProtocolError),
+        (aiohttp.ClientOSError(104, "Connection reset by peer"), httpx2.ReadError),
+        (aiohttp.SocketTimeoutError("read"), httpx2.ReadTimeout),
+        (aiohttp.ConnectionTimeoutError("connect"), httpx2.ConnectTimeout),
+        (aiohttp.InvalidURL("ftp://x"), httpx2.UnsupportedProtocol),
+        (aiohttp.ClientError("anything else"), httpx2.TransportError),
+    ],
+)
+def test_every_aiohttp_fault_reaches_the_resilient_transport_as_an_httpx_transport_error(
+    fault: Exception, expected: type[httpx2.TransportError]
+) -> None:
+    # The resilient transport retries and reports httpx2.TransportError; a fault of the HTTP
+    # library under it that escaped as something else would fail the article as a bug.
+    request = httpx2.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
+    with pytest.raises(expected) as raised, _as_httpx_faults(request):
+        raise fault
+    assert type(raised.value) is expected and raised.value.__cause__ is fault
+
+
+def test_a_server_that_is_not_http_is_retried_then_reported_as_a_transport_failure(article_path: str) -> None:
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(65536)
+        writer.write(b"SMTP ready, not HTTP\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    async def run() -> ArticleResult:
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        try:
+            return await asyncio.to_thread(extract, f"http://127.0.0.1:{port}/v1", article_path)
+        finally:
+            server.close()
+
+    result = asyncio.run(run())
+    assert result.status == "failed" and result.error is not None
+    assert result.error.kind == "transport"
+    assert result.usage.requests > 1  # retried, as any broken answer is
