@@ -18,14 +18,18 @@ NUMBER = r"[0-9]+(?:\.[0-9]+)?"
 
 
 def test_throughput_bench_prints_every_ratio_and_exits_0(tmp_path: Path) -> None:
-    command = [sys.executable, str(SCRIPT), "--articles", "20", "--latency", "0.01", "--concurrency", "4",
+    command = [sys.executable, str(SCRIPT), "--articles", "20", "--latency", "0.01,0.02", "--concurrency", "4",
                "--sequential", "5", "--memory-articles", "30", "--repeat", "1"]  # fmt: skip
     done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
     for label in (
-        rf"ratio ours/bare \(empty\)\s+{NUMBER}",
-        rf"ratio ours/bare \(realistic\)\s+{NUMBER}",
+        rf"ratio ours/bare \(empty, 0\.01 s\)\s+{NUMBER}",
+        rf"ratio ours/bare \(realistic, 0\.01 s\)\s+{NUMBER}",
+        rf"ratio ours/bare \(realistic, 0\.02 s\)\s+{NUMBER}",
+        r"ceiling: concurrency / latency\s+200\.0 art/s",
+        rf"\(a'\) - \(b\): a run's CPU outside Extractor\.extract\s+-?{NUMBER} ms/art",
+        rf"realistic, 0\.02 s: ours / bare\s+{NUMBER} / {NUMBER} art/s",
         rf"CPU per additional article \(realistic\)\s+-?{NUMBER} ms/art",
         r"ceiling: concurrency / latency\s+400\.0 art/s",
         rf"bare client: http\.client, 4 threads\s+{NUMBER} art/s\s+{NUMBER} of ceiling",
