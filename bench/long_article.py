@@ -17,11 +17,18 @@ Printed per size: chunks (requests), wall time, peak RSS, the growth over the
 warm process, the part of it that is the article's own text (the file's bytes
 plus the decoded string), and the rest. Goal: the rest does not grow with the
 article (the ratio of the two sizes' "rest" is about 1).
+
+RSS moves in steps of the allocator's arenas, so a growth of a few MiB can hide
+in it. A second part therefore measures the chunk reader alone, in this process:
+`read_in_chunks` over the same article with an instant fake reading per chunk
+(no HTTP), its peak of Python allocations beyond the article by tracemalloc.
+Goal: the same at every size.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import resource
@@ -40,9 +47,13 @@ if str(ROOT) not in sys.path:
 os.environ["OPENAI_API_KEY"] = "bench-dummy-key"  # only ever sent to the local fake server
 os.environ.pop("OPENAI_BASE_URL", None)
 
+from extractor.schemas import Usage  # noqa: E402
 from throughput import fake_server_process  # noqa: E402
 
 from extractor import cli  # noqa: E402
+from extractor.article import Article  # noqa: E402
+from extractor.chunking import ChunkSettings, Read, read_in_chunks, split  # noqa: E402
+from extractor.prompting import load_prompt  # noqa: E402
 from extractor.reader import read_one  # noqa: E402
 
 MIB = 2**20
@@ -104,6 +115,26 @@ def child(article: str, warm: str, url: str, chunk_tokens: str, out: str) -> Non
                       "max_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))  # fmt: skip
 
 
+def reader_memory(article: Path, chunk_tokens: int) -> tuple[int, int]:
+    """(chunks, peak bytes allocated beyond the article) of reading `article` chunk by chunk
+    with an instant fake reading: the chunk reader's own memory, without HTTP or RSS noise."""
+    item = read_one(str(article))
+
+    async def instant(unit: object, prompt: object) -> Read:
+        await asyncio.sleep(0)  # every reader takes its turn, as with real requests
+        return Read(events=[], rejected=[], usage=Usage(requests=1))
+
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    assert isinstance(item, Article), item
+    chunks = split(item, ChunkSettings(max_tokens=chunk_tokens))
+    assert chunks is not None
+    read = asyncio.run(read_in_chunks(item, chunks, instant, load_prompt()))
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    return read.usage.requests, peak
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="2,20", help="article sizes in MB, comma-separated (default 2,20)")
@@ -117,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"long-article memory bench: sizes {sizes} MB, --max-chunk-tokens {args.max_chunk_tokens}, "
           f"load avg {os.getloadavg()[0]:.1f}")  # fmt: skip
     rows = []
+    readers = []
     with tempfile.TemporaryDirectory(prefix="extractor-long-") as scratch, fake_server_process(0.0) as url:
         warm = Path(scratch) / "warm.txt"
         warm.write_text((ROOT / "seeds" / "000_c22ab6cdf68cea9e.txt").read_text(encoding="utf-8"), encoding="utf-8")
@@ -132,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             growth = seen["peak"] - seen["base"]
             rest = growth - seen["own"]
             rows.append(rest)
+            readers.append((nbytes, *reader_memory(article, int(args.max_chunk_tokens))))
             print(
                 f"  {nbytes / 1e6:6.1f} MB article: {seen['status']}, {seen['requests']} requests (one per "
                 f"distinct chunk), {seen['wall']:.1f} s; peak RSS {seen['peak'] / MIB:.0f} MiB = warm "
@@ -141,6 +174,11 @@ def main(argv: list[str] | None = None) -> int:
             )
     if len(rows) >= 2 and rows[0] > 0:
         print(f"  ratio of 'the rest', {sizes[-1]:g} MB / {sizes[0]:g} MB: {rows[-1] / rows[0]:.2f} (goal: about 1)")
+    print("the chunk reader alone (instant fake readings, tracemalloc):")
+    for nbytes, chunks, peak in readers:
+        print(
+            f"  {nbytes / 1e6:6.1f} MB article: {chunks} chunks, peak allocated beyond the article {peak / MIB:.2f} MiB"
+        )
     return 0
 
 

@@ -35,6 +35,7 @@ import zlib
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -105,6 +106,7 @@ _CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 CHARS_PER_TOKEN = {"arabic": 2.8, "cjk": 1.0, "ascii": 3.8, "other": 2.0}
 
 TokenCounter = Callable[[str], int]
+T = TypeVar("T")
 
 
 def estimate_tokens(text: str) -> int:
@@ -295,50 +297,78 @@ async def read_in_chunks(
     """
     context = headline(article)
     chunk_prompt = replace(prompt, excerpt_of=context)
-    slots = asyncio.Semaphore(limit)
+    union = _Union()
 
-    async def one(chunk: Chunk) -> tuple[Chunk, Read]:
-        async with slots:  # the chunk's text is sliced only once it may be sent
-            return chunk, await read(chunk_article(article, chunk, context), chunk_prompt)
+    # `limit` readers share the lazy plan: a chunk is planned and its text sliced only when a
+    # reader is free, and what stays of it after its answer is its events. (A task per chunk
+    # would hold thousands of tasks for a 20 MB article.)
+    async def reader() -> None:
+        for chunk in chunks:
+            union.add(chunk, await read(chunk_article(article, chunk, context), chunk_prompt))
 
     try:
         async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(one(chunk)) for chunk in chunks]
+            for _ in range(limit):
+                group.create_task(reader())
     except ExceptionGroup as failed:  # the article's error line names the first cause, not the group
         raise failed.exceptions[0] from None
-    return _union([task.result() for task in tasks], len(tasks))
+    return union.result()
 
 
-def _union(reads: list[tuple[Chunk, Read]], total: int) -> Read:
-    """The good chunks' events in one read; a failed chunk (or a failed later pass of one) costs
-    its own events only (a gap names it), and only when every chunk failed is the article
-    failed, with the first error."""
-    union = Read(events=[], rejected=[], usage=Usage(), cached=True)
-    seen: set[str] = set()
-    failures: list[tuple[str, ErrorInfo]] = []
-    for chunk, read in reads:
-        for event in read.events:
-            moved = shift(event, chunk.start)
+class _Union:
+    """The chunks' reads in one, folded as each chunk is answered and put in chunk order at the
+    end. A failed chunk (or a failed later pass of one) costs its own events only (a gap names
+    it); only when every chunk failed is the article failed, with the first chunk's error."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.usage = Usage()
+        self.cached = True
+        # (chunk index, item): chunks finish in any order, the result lists them in chunk order.
+        self.events: list[tuple[int, BaseModel]] = []
+        self.rejected: list[tuple[int, RejectedEvent]] = []
+        self.notes: list[tuple[int, str]] = []
+        self.failures: list[tuple[Chunk, ErrorInfo]] = []
+        self.gaps: list[tuple[Chunk, str, ErrorInfo]] = []
+
+    def add(self, chunk: Chunk, read: Read) -> None:
+        self.total += 1
+        self.events.extend((chunk.index, shift(event, chunk.start)) for event in read.events)
+        self.rejected.extend((chunk.index, rejected) for rejected in read.rejected)
+        self.notes.extend((chunk.index, note) for note in read.notes)
+        self.usage = self.usage.add(read.usage)
+        self.cached = self.cached and read.cached
+        if read.error is not None:
+            self.failures.append((chunk, read.error))
+        self.gaps.extend((chunk, part, error) for part, error in read.gaps)
+
+    def result(self) -> Read:
+        def first(pairs: list[tuple[int, T]]) -> list[T]:
+            return [item for _, item in sorted(pairs, key=lambda pair: pair[0])]  # stable
+
+        union = Read(events=[], rejected=first(self.rejected), usage=self.usage, cached=self.cached)
+        seen: set[str] = set()
+        for event in first(self.events):
             # The same event read twice in an overlap, with the same spans: keep one
             # (dedup would merge them anyway, but with every field listed twice).
-            if (dump := moved.model_dump_json()) not in seen:
+            if (dump := event.model_dump_json()) not in seen:
                 seen.add(dump)
-                union.events.append(moved)
-        union.rejected.extend(read.rejected)
-        union.usage = union.usage.add(read.usage)
-        union.notes.extend(note for note in read.notes if note not in union.notes)
-        union.cached = union.cached and read.cached
-        where = f"chunk {chunk.index + 1} of {total} (characters {chunk.start}-{chunk.end})"
-        if read.error is not None:
-            failures.append((where, read.error))
-        union.gaps.extend((f"{where}, {part}", error) for part, error in read.gaps)
-    if failures and len(failures) == len(reads):
-        where, first = failures[0]
-        union.error = first.model_copy(update={"message": f"{where}: {first.message}"})
-        union.gaps = []
-    elif failures:
-        union.gaps = failures + union.gaps
-    return union
+                union.events.append(event)
+        for note in first(self.notes):
+            if note not in union.notes:
+                union.notes.append(note)
+        failures = sorted(self.failures, key=lambda failure: failure[0].index)
+        if failures and len(failures) == self.total:
+            chunk, error = failures[0]
+            union.error = error.model_copy(update={"message": f"{self._where(chunk)}: {error.message}"})
+            return union
+        union.gaps = [(self._where(chunk), error) for chunk, error in failures]
+        for chunk, part, error in sorted(self.gaps, key=lambda gap: gap[0].index):
+            union.gaps.append((f"{self._where(chunk)}, {part}", error))
+        return union
+
+    def _where(self, chunk: Chunk) -> str:
+        return f"chunk {chunk.index + 1} of {self.total} (characters {chunk.start}-{chunk.end})"
 
 
 def gap_note(where: str, error: ErrorInfo) -> str:

@@ -130,6 +130,41 @@ def test_a_short_article_is_not_split() -> None:
     assert split(article, None) is None
 
 
+def test_chunks_are_planned_only_as_readers_free_up_and_the_result_is_in_chunk_order() -> None:
+    """What bounds a huge article's memory: at most `limit` chunks planned ahead of the answers."""
+    from extractor.schemas import Usage
+
+    from extractor.chunking import Read, read_in_chunks
+
+    article = _article(_corpus_text())
+    planned = split(article, ChunkSettings(max_tokens=300))
+    assert planned is not None
+    taken: list[int] = []
+    finished: list[int] = []
+
+    def plan() -> Iterator[Any]:
+        for chunk in planned:
+            taken.append(chunk.index)
+            assert len(taken) - len(finished) <= 3, "planned ahead of the free readers"
+            yield chunk
+
+    async def read(unit: Article, prompt: Any) -> Read:
+        index = len(finished) + 1
+        await asyncio.sleep(0.001 * (index % 3))  # chunks finish out of order
+        finished.append(index)
+        return Read(events=[], rejected=[], usage=Usage(requests=1), notes=[unit.text[:20]])
+
+    result = asyncio.run(read_in_chunks(article, plan(), read, load_prompt(), limit=3))
+    chunks = list(plan_chunks(article.text, article.body_start, ChunkSettings(max_tokens=300)))
+    assert len(taken) == len(chunks) == result.usage.requests > 20
+    expected = []
+    for chunk in chunks:
+        note = article.text[chunk.start : chunk.end][:20]
+        if note not in expected:
+            expected.append(note)
+    assert result.notes == expected  # in chunk order, whatever order the chunks finished in
+
+
 # --- end to end against the fake server -----------------------------------------------
 
 
