@@ -18,6 +18,7 @@ notes in the article's warnings.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -59,13 +60,18 @@ def dedupe(
     events: Sequence[BaseModel], date_tolerance: int = DATE_TOLERANCE_DAYS
 ) -> tuple[list[BaseModel], list[Merge]]:
     """The events with duplicates merged, in the answer's order, and what was merged."""
-    if len(events) < 2:
+    # Events of different types never merge (the merger's first rule): only the events of
+    # a type that occurs more than once go through it, and only they are dumped for it.
+    types = [event.type for event in events]  # type: ignore[attr-defined]
+    counts = Counter(types)
+    alike = [index for index, name in enumerate(types) if counts[name] > 1]
+    if not alike:
         return list(events), []
-    dumps = [event.model_dump(mode="json") for event in events]
+    dumps = {index: events[index].model_dump(mode="json") for index in alike}
     merger = Merger(date_tolerance, one_article=True)
-    for index, fields in enumerate(dumps):
-        merger.add(SourceEvent.from_dump("", None, index, fields))
-    kept: dict[int, BaseModel] = {}
+    for index in alike:
+        merger.add(SourceEvent.from_dump("", None, index, dumps[index]))
+    kept: dict[int, BaseModel] = {index: event for index, event in enumerate(events) if index not in dumps}
     merges: list[Merge] = []
     for cluster in merger.clusters:
         first, *rest = sorted(m.event_index for m in cluster.members)
