@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import dateparser
@@ -242,7 +242,13 @@ COERCERS: tuple[tuple[Callable[[str], bool], Coercer], ...] = (
 
 
 def _coercer(name: str) -> Coercer | None:
-    return next((coerce for wanted, coerce in COERCERS if wanted(name)), None)
+    return _coercer_in(COERCERS, name)
+
+
+@lru_cache(maxsize=512)  # bounded: the names come from the model's answer
+def _coercer_in(registry: tuple[tuple[Callable[[str], bool], Coercer], ...], name: str) -> Coercer | None:
+    """The registry's coercer for a field name, looked up once per name (and per registry)."""
+    return next((coerce for wanted, coerce in registry if wanted(name)), None)
 
 
 def coerce_event(event: dict[str, Any]) -> tuple[dict[str, Any], list[Correction]]:
@@ -254,14 +260,13 @@ def coerce_event(event: dict[str, Any]) -> tuple[dict[str, Any], list[Correction
 def _walk(data: dict[str, Any], prefix: str, corrections: list[Correction]) -> dict[str, Any]:
     out = dict(data)
     for name, value in data.items():
-        path = f"{prefix}{name}"
-        if name in ("evidence", "corrections", "type"):
+        if name in _NOT_COERCED:
             continue
         if isinstance(value, dict):
-            out[name] = _walk(value, path + ".", corrections)
+            out[name] = _walk(value, f"{prefix}{name}.", corrections)
             continue
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            out[name] = [_walk(v, f"{path}.{i}.", corrections) for i, v in enumerate(value)]
+            out[name] = [_walk(v, f"{prefix}{name}.{i}.", corrections) for i, v in enumerate(value)]
             continue
         coerce = _coercer(name)
         if coerce is None:
@@ -269,5 +274,8 @@ def _walk(data: dict[str, Any], prefix: str, corrections: list[Correction]) -> d
         new = [coerce(v) for v in value] if isinstance(value, list) else coerce(value)
         if new != value:
             out[name] = new
-            corrections.append(Correction(field=path, model_value=value, text_value=new))
+            corrections.append(Correction(field=f"{prefix}{name}", model_value=value, text_value=new))
     return out
+
+
+_NOT_COERCED = frozenset({"evidence", "corrections", "type"})

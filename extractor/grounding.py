@@ -56,7 +56,9 @@ class Grounder:
         events: list[BaseModel] = []
         rejected: list[RejectedEvent] = []
         for answer in answer_events:
-            fields = answer.model_dump()
+            # The answer's own values, not a dump of them: validated already, they pass
+            # into the stored variant as they are (nested models included), unchanged.
+            fields = dict(answer.__dict__)
             evidence = [self.locate(q) for q in fields.pop("evidence")]
             grounded = any(e.match is not None for e in evidence)
             if not grounded and not keep_ungrounded:

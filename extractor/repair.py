@@ -87,6 +87,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -167,6 +168,10 @@ class _Context:
         self.countries = frozenset(c.iso3 for c in mentions.countries)
         self._currencies: frozenset[str] | None = None
         self._aligner: ArticleAligner | None = None
+        self._ends: list[int] | None = None
+        # Country mentions by start, for those inside an evidence span.
+        self._countries = sorted(((c.start, c.end, c.iso3) for c in mentions.countries), key=lambda c: c[0])
+        self._country_starts = [start for start, _end, _iso3 in self._countries]
 
     @property
     def currencies(self) -> frozenset[str]:
@@ -192,6 +197,15 @@ class _Context:
             return None
         return found.start + self.article.body_start, found.end + self.article.body_start
 
+    def countries_inside(self, spans: list[Span]) -> set[str]:
+        """Countries named by a mention that lies inside one of the spans."""
+        named: set[str] = set()
+        for start, end in spans:
+            for k in range(bisect_left(self._country_starts, start), bisect_right(self._country_starts, end)):
+                if self._countries[k][1] <= end:
+                    named.add(self._countries[k][2])
+        return named
+
     def neighbourhoods(self, spans: list[Span]) -> list[Span]:
         """For each evidence span, the stretch of text a mention must touch to be 'near'."""
         out: list[Span] = []
@@ -206,16 +220,32 @@ class _Context:
         return out
 
     def sentence(self, start: int, end: int) -> Span:
-        s_start = max(self.article.body_start, 0)
-        for match in _SENTENCE_END.finditer(self.text, s_start, start):
-            s_start = match.end()
-        found = _SENTENCE_END.search(self.text, max(start, end - 1))
-        return s_start, found.end() if found else len(self.text)
+        first = max(self.article.body_start, 0)
+        ahead = max(start, end - 1)
+        if ahead < first:  # not in the body: look the way the scan below would not
+            found = _SENTENCE_END.search(self.text, ahead)
+            return first, found.end() if found else len(self.text)
+        ends = self._sentence_ends()
+        # The last sentence end before `start`; a full stop right before it counts too,
+        # as it did when the text was scanned only up to `start` (where `$` matched).
+        before = bisect_left(ends, start)
+        s_start = ends[before - 1] + 1 if before else first
+        if start - 1 >= first and self.text[start - 1] == ".":
+            s_start = start
+        after = bisect_left(ends, ahead)
+        return s_start, ends[after] + 1 if after < len(ends) else len(self.text)
+
+    def _sentence_ends(self) -> list[int]:
+        """Where the body's sentence ends are (each a single character), found once per article."""
+        if self._ends is None:
+            first = max(self.article.body_start, 0)
+            self._ends = [match.start() for match in _SENTENCE_END.finditer(self.text, first)]
+        return self._ends
 
 
 def _repair_one(event: BaseModel, ctx: _Context, warnings: list[str]) -> BaseModel | RejectedEvent:
-    original = event.model_dump()
-    data = event.model_dump()  # a separate copy, changed in place below
+    data = event.model_dump()  # changed below, a field at a time (nested values are never changed in place)
+    original = dict(data)
     corrections: list[Correction] = []
     spans = [(e.start, e.end) for e in event.evidence if e.start is not None and e.end is not None]  # type: ignore[attr-defined]
     near = ctx.neighbourhoods(spans)
@@ -490,7 +520,7 @@ def _repair_parties(
     if unseen:
         # Absence from the mentions is the layer's ignorance, not the text's word: kept.
         notes.append(f"parties {', '.join(unseen)} are not named in the article as far as the country layer sees; kept")
-    named = {c.iso3 for c in ctx.mentions.countries if _inside(c, spans)}
+    named = ctx.countries_inside(spans)
     if fill and not given:
         # Only an empty list is filled: a party the model left out of a list it gave
         # may be a bystander its quote names ('in the presence of Italy's premier').
@@ -527,21 +557,20 @@ def _touches(mention: Any, areas: list[Span]) -> bool:
     return any(mention.start < end and start < mention.end for start, end in areas)
 
 
-def _inside(mention: Any, spans: list[Span]) -> bool:
-    return any(start <= mention.start and mention.end <= end for start, end in spans)
-
-
 def _distance(mention: Any, spans: list[Span]) -> int:
     return min(max(start - mention.end, mention.start - end, 0) for start, end in spans)
 
 
 def _digits_in(value: Any, key: str | None = None) -> Any:
+    """The value with ASCII digits in its strings; the value itself (not a copy) where nothing changes."""
     if key in _DIGITS_EXEMPT:
         return value
     if isinstance(value, str):
         return ascii_digits(value)
     if isinstance(value, dict):
-        return {k: _digits_in(v, k) for k, v in value.items()}
+        changed = {k: new for k, v in value.items() if (new := _digits_in(v, k)) is not v}
+        return {**value, **changed} if changed else value
     if isinstance(value, list):
-        return [_digits_in(v) for v in value]
+        items = [_digits_in(v) for v in value]
+        return items if any(new is not v for new, v in zip(items, value, strict=True)) else value
     return value

@@ -92,6 +92,12 @@ class CheckedEvent:
 
 def check_event(raw: Any, quote_check: Callable[[str], bool] | None) -> CheckedEvent:
     """Coerce then validate one event of an answer."""
+    with checking_quotes(quote_check):
+        return _checked(raw)
+
+
+def _checked(raw: Any) -> CheckedEvent:
+    """`check_event`, with the quote check already in place (one block for a whole answer)."""
     if not isinstance(raw, dict):
         return CheckedEvent(raw, None, ["the event is not a JSON object"])
     model = ANSWER_TYPES.get(str(raw.get("type")))
@@ -100,10 +106,9 @@ def check_event(raw: Any, quote_check: Callable[[str], bool] | None) -> CheckedE
         return CheckedEvent(raw, None, [f"type: {raw.get('type')!r} is not an event type; use one of {known}"])
     given = {k: v for k, v in raw.items() if k != "corrections"}  # the model does not write our records
     coerced, corrections = coerce_event(given)
-    coerced["corrections"] = [c.model_dump() for c in corrections]
+    coerced["corrections"] = corrections  # as they are: validated records need no round trip
     try:
-        with checking_quotes(quote_check):
-            return CheckedEvent(raw, model.model_validate(coerced))
+        return CheckedEvent(raw, model.model_validate(coerced))
     except ValidationError as exc:
         return CheckedEvent(raw, None, field_errors(exc))
 
@@ -133,7 +138,8 @@ class AnswerSession:
 
     def take(self, raw_events: list[Any]) -> None:
         """Check a (first or re-asked) answer and merge it into what is kept."""
-        checked = [check_event(raw, self._quote_check) for raw in raw_events]
+        with checking_quotes(self._quote_check):
+            checked = [_checked(raw) for raw in raw_events]
         pairs = _pair(self._last, checked) if self.answers else {}
         latest: list[_Slot] = []
         for k, item in enumerate(checked):
