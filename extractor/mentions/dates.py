@@ -96,12 +96,12 @@ _CONNECTORS = [
 _STARTERS = ["from", "between", "du", "entre", "از", "من", "بين", "بین"]
 _YEAR_WORDS = ["سال", "عام", "العام", "سنة", "year", "in", "en", "l'an", "année", "برس", "سن"]
 
-# A day number; Arabic glues 'و' (and) to it: 'بين 3 و5 يناير'.
 # Window around each anchor: longer than any date expression on either side.
 _WINDOW = 100
-# Anchors for the numeric patterns (ISO, d/m/y, Chinese) and 'N days ago'.
-_DIGIT_ANCHOR = re.compile(r"\d[-/]\d|\d[年月日号天]|[年月日号天]\d")
+# Anchors of 'N days ago'; the numeric dates (ISO, d/m/y, Chinese) are anchored by a
+# digit next to '-', '/' or a date sign ('年月日号天'), see `_digit_anchors`.
 _ANCHOR_EXTRA = ["ago", "jours", "روز", "أيام", "يوما", "يومين", "دن", "天前"]
+# A day number; Arabic glues 'و' (and) to it: 'بين 3 و5 يناير'.
 _DAYNUM = r"(?<![\d.,_])(?<![^\W\dو])(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er|re|eme|e)?(?!\w)"
 _YEAR = r"(?<![\w.,])\d{4}(?!\d)(?: ?(?:م|ه|ش|ق)(?![^\W\d_]))?"
 # What may stand between a weekday and the explicit day it names: 'Sunday, January 4',
@@ -123,7 +123,7 @@ def _alt(terms: Iterable[str]) -> str:
 # what `finditer` yields (tests/mentions/test_dates.py checks it on generated text).
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: cheap to look up per article
 class _Starts:
     # First tokens of the words a match may begin with.  A folded word that starts
     # with a letter has a word boundary before it in the regex (`term_pattern`), or
@@ -131,8 +131,9 @@ class _Starts:
     # that token is the word's own first token.
     words: frozenset[str] = frozenset()
     digits: bool = False  # the first digit of a run (the patterns refuse a digit before)
-    # Positions in the run of `run` characters, at most `reach` long (None: any),
-    # right before each occurrence of `before`: '2026年1月' may start 7 before '月'.
+    # Each occurrence of `before`, and the positions in the run of `run` characters
+    # (at most `reach` of them; None: any) right before it: '2026年1月' may start
+    # 7 characters before '月'.
     before: str = ""
     run: str = ""
     reach: int | None = None
@@ -183,6 +184,7 @@ class _Grammar:
     day_words: dict[str, int]
     year_context: _Pattern
     anchors: PhraseTable[bool]  # words every date pattern needs: month, weekday, ...
+    anchor_firsts: frozenset[str]  # the first tokens of the anchor words
     first_words: frozenset[str]  # every pattern's `_Starts.words`
 
 
@@ -219,12 +221,14 @@ def _grammar(lang: str | None) -> _Grammar:
     start = _alt(_STARTERS)
     of = r"(?:(?:of|de|من) )?"
     day_starts = _starts(_folded_words(_STARTERS), _DIGIT_START, _words(days))
+    bare_day_starts = _starts(_DIGIT_START, _words(days))
     patterns: list[_Pattern] = []
     for cal, names in months.items():
         if not names:
             continue
         month = alternation(names)
-        month_starts = _starts(_folded_words(_STARTERS), _words(names))
+        name_starts = _words(names)
+        month_starts = _starts(_folded_words(_STARTERS), name_starts)
         y1 = rf"(?:,? (?P<y1>{_YEAR}))?"
         y2 = rf"(?:,? (?P<y2>{_YEAR}))?"
         patterns += [
@@ -249,11 +253,9 @@ def _grammar(lang: str | None) -> _Grammar:
                 re.compile(rf"(?:(?:{start}) )?(?P<m2>{month}) (?P<d1>{_DAYNUM}) ?(?:{conn}) ?(?P<d2>{_DAYNUM}){y2}"),
                 month_starts,
             ),
-            _Pattern(
-                "day", cal, re.compile(rf"(?P<d1>{day}) {of}(?P<m1>{month}){y1}"), _starts(_DIGIT_START, _words(days))
-            ),
-            _Pattern("day", cal, re.compile(rf"(?P<m1>{month}) (?P<d1>{_DAYNUM}){y1}"), _words(names)),
-            _Pattern("month", cal, re.compile(rf"(?P<m1>{month}),? (?P<y1>{_YEAR})"), _words(names)),
+            _Pattern("day", cal, re.compile(rf"(?P<d1>{day}) {of}(?P<m1>{month}){y1}"), bare_day_starts),
+            _Pattern("day", cal, re.compile(rf"(?P<m1>{month}) (?P<d1>{_DAYNUM}){y1}"), name_starts),
+            _Pattern("month", cal, re.compile(rf"(?P<m1>{month}),? (?P<y1>{_YEAR})"), name_starts),
         ]
     # '2026年1月5日' starts at most 7 characters before its first '月'.
     before_yue = _Starts(before="月", run=_DIGITS + "年", reach=7)
@@ -309,8 +311,11 @@ def _grammar(lang: str | None) -> _Grammar:
     anchor_words = [*months[_GREGORIAN], *months[_SOLAR], *months[_HIJRI], *weekdays, *day_words]
     anchor_words += [fold_term(w) for w in _ANCHOR_EXTRA]
     anchors = PhraseTable(dict.fromkeys(anchor_words, True))
+    anchor_firsts = frozenset(tokens[0].text for tokens in map(tokenize, anchor_words) if tokens)
     first_words = frozenset().union(*(p.starts.words for p in (*patterns, year_context)))
-    return _Grammar(patterns, months, days, weekdays, before, after, day_words, year_context, anchors, first_words)
+    return _Grammar(
+        patterns, months, days, weekdays, before, after, day_words, year_context, anchors, anchor_firsts, first_words
+    )
 
 
 def _ago_patterns(langs: tuple[str, ...]) -> list[_Pattern]:
@@ -327,8 +332,8 @@ def _ago_patterns(langs: tuple[str, ...]) -> list[_Pattern]:
     num = rf"(?P<n>\d{{1,2}}|{'|'.join(map(re.escape, words))})"
     # The spelled-out counts are followed by a space in every pattern, so in the
     # text too they begin with their own first token.  Without any (zh), the count
-    # group may be empty and a match start anywhere.
-    count = _starts(_DIGIT_START, _words(words)) if words else _EVERYWHERE
+    # group may be empty, and a match start at the space after it.
+    count = _starts(_DIGIT_START, _words(words)) if words else _Starts(digits=True, before=" ")
     patterns = [
         (re.compile(rf"(?<!\w){num} days? ago(?!\w)"), count),
         (re.compile(rf"(?<!\w)il y a {num} jours?(?!\w)"), _words(["il"])),
@@ -417,18 +422,19 @@ def _unless_out_of_range(resolve: Callable[..., _Resolved | None], *args: object
         return None
 
 
-def _windows(folded: str, grammar: _Grammar) -> list[tuple[int, int]]:
-    """Stretches of text around anchor words, merged.
+def _windows(folded: str, grammar: _Grammar, index: _StartIndex) -> list[tuple[int, int]]:
+    """Stretches of text around anchors, merged.
 
     Every pattern contains an anchor (a month or weekday name, a day word, a
-    digit before '-', '/', '年', ...), so the patterns only run near one.  A token
-    dictionary finds the anchors in linear time.
+    digit before '-', '/', '年', ...), so the patterns only run near one.
     """
-    spans = _anchor_spans(folded, grammar)
-    spans += [(m.start(), m.end()) for m in _DIGIT_ANCHOR.finditer(folded)]
+    return _merged(_anchor_spans(folded, grammar) + _digit_anchors(folded, index.digit_runs()), len(folded))
+
+
+def _merged(spans: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for a, b in sorted(spans):
-        a, b = max(0, a - _WINDOW), min(len(folded), b + _WINDOW)
+        a, b = max(0, a - _WINDOW), min(size, b + _WINDOW)
         if merged and a <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
         else:
@@ -437,8 +443,43 @@ def _windows(folded: str, grammar: _Grammar) -> list[tuple[int, int]]:
 
 
 def _anchor_spans(folded: str, grammar: _Grammar) -> list[tuple[int, int]]:
+    """`grammar.anchors.scan`, asking the table only at tokens that begin an anchor word."""
     tokens = tokenize(folded)
-    return [(tokens[i].start, tokens[j - 1].end) for i, j, _ in grammar.anchors.scan(folded, tokens)]
+    spans = []
+    after = 0
+    for index in [i for i, token in enumerate(tokens) if token.text in grammar.anchor_firsts]:
+        if index < after:
+            continue
+        hit = grammar.anchors.match_at(folded, tokens, index)
+        if hit is not None:
+            after = index + hit[0]
+            spans.append((tokens[index].start, tokens[after - 1].end))
+    return spans
+
+
+_DATE_SIGNS = "年月日号天"
+
+
+def _digit_anchors(folded: str, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """What `_DIGIT_ANCHOR.finditer` finds, read off the digit runs: a run's last
+    digit before '-' or '/' and a digit, or before a date sign; a date sign before a run."""
+    size = len(folded)
+    spans = []
+    after = 0
+    for start, end in runs:
+        if start > 0 and start - 1 >= after and folded[start - 1] in _DATE_SIGNS:
+            spans.append((start - 1, start + 1))
+            after = start + 1
+        if end - 1 < after or end == size:
+            continue
+        if folded[end] in _DATE_SIGNS:
+            after = end + 1
+        elif folded[end] in "-/" and end + 1 < size and folded[end + 1].isdecimal():
+            after = end + 2
+        else:
+            continue
+        spans.append((end - 1, after))
+    return spans
 
 
 class _StartIndex:
@@ -448,7 +489,13 @@ class _StartIndex:
         self.folded = folded
         self.grammar = grammar
         self._by_word: dict[str, list[int]] | None = None
+        self._digit_runs: list[tuple[int, int]] | None = None
         self._found: dict[_Starts, list[int]] = {}
+
+    def digit_runs(self) -> list[tuple[int, int]]:
+        if self._digit_runs is None:
+            self._digit_runs = [m.span() for m in _DIGIT_RUN.finditer(self.folded)]
+        return self._digit_runs
 
     def positions(self, starts: _Starts) -> list[int] | None:
         """Sorted positions, or None for every position."""
@@ -464,7 +511,7 @@ class _StartIndex:
             self._by_word = _tokens_by_word(tokenize(self.folded), self.grammar.first_words)
         found = [at for word, where in self._by_word.items() if word in starts.words for at in where]
         if starts.digits:
-            found += [m.start() for m in _DIGIT_RUN.finditer(self.folded)]
+            found += [start for start, _ in self.digit_runs()]
         if starts.before:
             found += _run_before(self.folded, starts)
         return found
@@ -486,6 +533,7 @@ def _run_before(folded: str, starts: _Starts) -> list[int]:
     at = folded.find(starts.before)
     while at != -1:
         position = at
+        found.append(position)
         while (
             position > 0
             and folded[position - 1] in starts.run
@@ -524,7 +572,7 @@ def _finditer(
 
 def _matches(folded: str, grammar: _Grammar, index: _StartIndex) -> Iterator[tuple[_Pattern, re.Match[str]]]:
     """Every pattern's matches in the anchor windows, pattern by pattern."""
-    windows = _windows(folded, grammar)
+    windows = _windows(folded, grammar, index)
     for pattern in grammar.patterns:
         positions = index.positions(pattern.starts) if windows else None
         for lo, hi in windows:

@@ -8,11 +8,11 @@ from datetime import date, datetime
 import dateparser
 import pytest
 from dateparser.search import search_dates
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from extractor.mentions import dates
-from extractor.mentions._terms import fold_term
+from extractor.mentions._terms import fold_term, tokenize
 from extractor.mentions.calendars import WEEKDAY_PREFIXES
 from extractor.mentions.dates import find_dates
 from extractor.text.fold import fold
@@ -232,6 +232,7 @@ _ORDERS = [
     (["ago", "number", "ago", "weekday", "ko"], _SPACED),
     (["year", "年", "number", "月", "number", "日", "conn", "number", "月", "number", "号", "ago"], _GLUED),
     (["number", "ago", "number", "天前"], _GLUED),
+    (["number", "number", "number", "number"], ["/", "-", "-", "/", " ", "年", "月", "日"]),
 ]
 _FIXED = {
     "start": dates._STARTERS,
@@ -242,7 +243,7 @@ _FIXED = {
     "ko": ["کو"],
     "number": ["1", "3", "05", "12", "31", "99", "2026", "一", "十二", "两"],
     "year": ["2026", "1404", "1447", "1999", "9999", "2026 م", "1404ش", "1447 ه"],
-    "ago": ["il y a", "days ago", "day ago", "jours", "منذ", "قبل", "ایام", "یومین", "روز پیش", "دن پهلے", "天前"],
+    "ago": ["il y a", "days ago", "( days ago", "jours", "منذ", "قبل", "ایام", "یومین", "روز پیش", "( دن پهلے", "天前"],
     "年": ["年"],
     "月": ["月"],
     "日": ["日", "号", ""],
@@ -288,14 +289,28 @@ def _found(pattern: dates._Pattern, match: re.Match[str]) -> tuple:
     return pattern.kind, pattern.cal, match.span(), match.groupdict()
 
 
+# The anchors of the numeric dates: a digit next to '-' or '/' and a digit, or to a date sign.
+_DIGIT_ANCHOR = re.compile(r"\d[-/]\d|\d[年月日号天]|[年月日号天]\d")
+
+
+def _plain_windows(folded: str, grammar: dates._Grammar) -> list[tuple[int, int]]:
+    tokens = tokenize(folded)
+    spans = [(tokens[i].start, tokens[j - 1].end) for i, j, _ in grammar.anchors.scan(folded, tokens)]
+    return dates._merged(spans + [m.span() for m in _DIGIT_ANCHOR.finditer(folded)], len(folded))
+
+
 @settings(max_examples=300, deadline=None)
 @given(_texts())
+# Without spelled-out counts (zh) the count of 'days ago' may be empty.
+@example(("zh", "昨天 ( days ago, ( روز پیش"))
+@example(("zh", "2026年12月30日至1月2日, 十二天前, 5/1/2026"))
 def test_matches_are_those_of_every_pattern_over_every_window(case: tuple[str | None, str]) -> None:
     lang, folded = case
     grammar = dates._grammar(lang)
-    windows = dates._windows(folded, grammar)
+    windows = _plain_windows(folded, grammar)
     plain = [_found(p, m) for p in grammar.patterns for lo, hi in windows for m in p.regex.finditer(folded, lo, hi)]
     index = dates._StartIndex(folded, grammar)
+    assert dates._windows(folded, grammar, index) == windows
     assert [_found(p, m) for p, m in dates._matches(folded, grammar, index)] == plain
     # The years written in the article, looked for over the whole text.
     years = [int(m.group(1) or m.group(2)) for m in grammar.year_context.regex.finditer(folded)]
