@@ -6,7 +6,8 @@ settings (not the timeout, which changes nothing in an answer). The cache is key
 
 The line key (`line_key`) is the answer key of the whole article plus every setting that
 changes the result line without changing any answer: how the article is cut into chunks,
-the number of passes, --keep-ungrounded, --prefilter and --cross-check. Result lines carry
+the number of passes, --keep-ungrounded, --prefilter and --cross-check (and the version of
+the rules coder they use). Result lines carry
 it and `--resume` compares it, so a changed setting redoes the line; the cache never sees
 these settings, so redoing a line under another of them pays for no answer already had.
 """
@@ -54,13 +55,16 @@ class LineSettings:
     keep_ungrounded: bool = False
     prefilter: str | None = None  # the name --prefilter was given
     cross_check: str | None = None  # the name --cross-check was given
+    # Who answers for --prefilter and --cross-check (the rules coder's version and lexicons):
+    # a new lexicon changes which articles are sent and how events are marked.
+    rules: str | None = None
 
 
 def line_key(key: str, line: LineSettings) -> str:
     """The result line's key: the whole-article answer `key` plus the settings of `line`.
 
     A setting at its default adds nothing, so a line written before the setting existed
-    still resumes (and the line of a plain run is keyed by its answer key alone).
+    still resumes.
     """
     how: dict[str, object] = {}
     if line.passes != 1:
@@ -75,6 +79,8 @@ def line_key(key: str, line: LineSettings) -> str:
         how["prefilter"] = line.prefilter
     if line.cross_check is not None:
         how["cross_check"] = line.cross_check
+    if line.rules is not None:
+        how["rules"] = line.rules
     if not how:
         return key
     return hashlib.sha256(json.dumps({"answer_key": key, **how}, sort_keys=True).encode()).hexdigest()

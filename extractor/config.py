@@ -52,8 +52,13 @@ def chunk_settings(config: RunConfig) -> ChunkSettings:
 def line_settings(config: RunConfig) -> LineSettings:
     """What changes a line of this run beyond the answers: the same as `Extractor.line_settings`
     of the pipeline `open_extractor` builds, known before it is built (for --resume)."""
+    rules = None
+    if config.prefilter is not None or config.cross_check is not None:
+        from extractor.backends.rules import rules_endpoint
+
+        rules = rules_endpoint().identity
     return LineSettings(
-        chunk_settings(config), config.passes, config.keep_ungrounded, config.prefilter, config.cross_check
+        chunk_settings(config), config.passes, config.keep_ungrounded, config.prefilter, config.cross_check, rules
     )
 
 

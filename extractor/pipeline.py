@@ -225,7 +225,12 @@ class Extractor:
             names = [name for name, check in PREFILTERS.items() if check is self.prefilter]
             prefilter = names[0] if names else getattr(self.prefilter, "__qualname__", "custom")
         cross_check = self.cross_checker.model.endpoint.backend if self.cross_checker is not None else None
-        return LineSettings(self.chunking, self.passes, self.keep_ungrounded, prefilter, cross_check)
+        rules = None
+        if prefilter is not None or cross_check is not None:
+            from extractor.backends.rules import rules_endpoint  # only when the rules coder is used
+
+            rules = rules_endpoint().identity
+        return LineSettings(self.chunking, self.passes, self.keep_ungrounded, prefilter, cross_check, rules)
 
     @property
     def model_info(self) -> ModelInfo:

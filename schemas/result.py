@@ -72,8 +72,9 @@ class ArticleResult(BaseModel):
     prompt_sha256: str | None = None
     answer_key: str | None = Field(
         None,
-        description="Hash of all that decides the model's answer (article, prompt, answer schema, "
-        "backend, model, server, generation settings); the cache and --resume compare it",
+        description="Hash of all that decides this line: the model's answer (article, prompt, answer "
+        "schema, backend, model, server, generation settings) and how the article was read (chunk budget "
+        "and overlap, passes, --keep-ungrounded, --prefilter, --cross-check); --resume compares it",
     )
     usage: Usage = Field(default_factory=Usage)
     cached: bool = Field(False, description="True when the model answer came from the cache")

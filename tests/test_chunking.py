@@ -583,6 +583,33 @@ def test_the_chunk_overlap_is_in_the_line_key() -> None:
     assert len(keys) == 3 and line_key("k", LineSettings()) == "k"
 
 
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"prefilter": "rules"},
+        {"cross_check": "rules", "passes": 2},
+        {"keep_ungrounded": True, "max_chunk_tokens": 400},
+    ],
+)
+def test_resume_and_the_pipeline_key_a_line_alike(changes: dict[str, Any]) -> None:
+    """--resume computes the line key from the run's settings before any pipeline exists; the
+    pipeline computes it from itself: they must agree for every setting, or lines are redone
+    forever (or kept stale)."""
+    from extractor.config import RunConfig, line_settings, open_extractor
+
+    endpoint = Endpoint("openai", "http://127.0.0.1:9/v1", "test-dummy-key", "fake-model", instructor.Mode.TOOLS)
+    config = RunConfig(endpoint=endpoint, **changes)
+
+    async def pipeline_settings() -> Any:
+        async with open_extractor(config) as extractor:
+            return extractor.line_settings
+
+    built = asyncio.run(pipeline_settings())
+    assert built == line_settings(config)
+    assert (built.rules is not None) == ("prefilter" in changes or "cross_check" in changes)
+
+
 @pytest.mark.parametrize("flag", [["--passes", "0"], ["--max-chunk-tokens", "10"]])
 def test_bad_chunk_or_pass_settings_are_usage_errors(flag: list[str], tmp_path: Path) -> None:
     from extractor.cli import main
