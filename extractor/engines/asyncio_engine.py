@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, Iterator
+import gc
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 
 from extractor.config import RunConfig, open_extractor
 from extractor.engines import SkipCheck, register
@@ -55,7 +56,7 @@ class AsyncioEngine:
     ) -> AsyncGenerator[ArticleResult, None]:
         # `concurrency` requests at the endpoint; twice as many articles in the
         # pipeline, so finished answers are processed while new requests wait.
-        async with open_extractor(config, max_in_flight=concurrency) as extractor:
+        async with open_extractor(config, max_in_flight=concurrency) as extractor, _old_objects_frozen():
             pending = _pending(inputs, config, skip)
             stream = iter_batch(pending, extractor.extract, concurrency=2 * concurrency, ordered=ordered)
             try:
@@ -63,6 +64,22 @@ class AsyncioEngine:
                     yield result
             finally:
                 await stream.aclose()
+
+
+@contextlib.asynccontextmanager
+async def _old_objects_frozen() -> AsyncIterator[None]:
+    """The objects alive when the run starts (modules, schemas, tables) left out of garbage
+    collection until it ends: a full collection walked all of them (~250,000) every few hundred
+    articles, about 0.8 ms of CPU per article with realistic answers. Nothing is lost: they
+    are handed back to the collector at the end. Left alone when someone else froze objects."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _pending(inputs: list[Input], config: RunConfig, skip: SkipCheck | None) -> Iterator[Item]:
