@@ -175,6 +175,33 @@ def test_the_gate_never_lets_more_than_its_capacity_in_flight() -> None:
     assert peak == 1
 
 
+def test_the_gate_serves_waiters_in_order_and_a_cancelled_chosen_waiter_passes_its_turn_on() -> None:
+    gate = AdaptiveGate(2)
+    order: list[int] = []
+
+    async def one(number: int, hold: asyncio.Event) -> None:
+        async with gate.slot():
+            order.append(number)
+            await hold.wait()
+
+    async def scenario() -> None:
+        hold = asyncio.Event()
+        holders = [asyncio.create_task(one(n, hold)) for n in (0, 1)]
+        await asyncio.sleep(0)
+        waiters = [asyncio.create_task(one(n, hold)) for n in range(2, 8)]
+        await asyncio.sleep(0)
+        assert order == [0, 1] and gate.in_flight == 2
+        holders[0].cancel()  # frees one slot: waiter 2 is chosen...
+        await asyncio.sleep(0)
+        waiters[0].cancel()  # ...and cancelled before it runs: waiter 3 gets the turn
+        hold.set()
+        await asyncio.gather(*holders, *waiters, return_exceptions=True)
+        assert order == [0, 1, 3, 4, 5, 6, 7]
+        assert gate.in_flight == 0
+
+    asyncio.run(scenario())
+
+
 # -- item 14: --rpm holds in every rolling window -----------------------------------------------
 
 
