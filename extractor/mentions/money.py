@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
-from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
-from typing import Literal
+from itertools import accumulate, chain, compress
+from operator import not_
+from typing import Literal, NamedTuple
 
 from extractor.mentions import numerals as N
-from extractor.mentions._terms import PhraseTable, Token, fold_term, joinable, tokenize
+from extractor.mentions._terms import PhraseTable, Token, fold_term
 from extractor.mentions.countries import find_countries
 from extractor.mentions.currencies import LANGUAGES, RUPEE, Currency, currency_table
 from extractor.text.fold import Folded, fold
@@ -181,8 +181,8 @@ class _Entry:
         return self.value
 
 
-@dataclass(frozen=True)
-class _Lexeme:
+class _Lexeme(NamedTuple):
+    # A named tuple, not a frozen dataclass: made for every number and money word.
     entry: _Entry
     start: int  # folded offsets
     end: int
@@ -233,46 +233,6 @@ def _table(lang: str | None) -> PhraseTable[_Entry]:
     for term, currency in currency_table(lang).items():
         entries[term] = _Entry(Kind.CUR, currency=currency)
     return PhraseTable(entries)
-
-
-def _lex(folded: str, lang: str | None) -> list[_Lexeme]:
-    table = _table(lang)
-    tokens = tokenize(folded)
-    out: list[_Lexeme] = []
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        if token.text[0].isdigit():
-            end, text = _merge_digit_groups(folded, tokens, index, lang)
-            # Digits with separators that make no number ('33.5,44.3') make no lexeme.
-            with suppress(ArithmeticError):
-                out.append(_Lexeme(_Entry(Kind.NUM, N.parse_digits(text)), token.start, tokens[end - 1].end))
-            index = end
-            continue
-        if N.ZH_NUMERAL.fullmatch(token.text):
-            end = index + 1
-            while (
-                end < len(tokens)
-                and N.ZH_NUMERAL.fullmatch(tokens[end].text)
-                and tokens[end].start == tokens[end - 1].end
-            ):
-                end += 1
-            run = folded[token.start : tokens[end - 1].end]
-            out.append(_Lexeme(_chinese_entry(run), token.start, tokens[end - 1].end))
-            index = end
-            continue
-        hit = table.match_at(folded, tokens, index)
-        if hit is None:
-            # A word that is no number, currency or qualifier makes no lexeme: a mention
-            # never spans it (the text it leaves between two lexemes keeps them apart).
-            if lang in _GLUING and len(token.text) >= 4:
-                out.extend(_Lexeme(entry, token.start + a, token.start + b) for a, b, entry in _glued(token.text, lang))
-            index += 1
-        else:
-            used, entry = hit
-            out.append(_Lexeme(entry, token.start, tokens[index + used - 1].end))
-            index += used
-    return out
 
 
 # Languages whose number words are sometimes written glued to the next word
@@ -328,21 +288,192 @@ def _cover(word: str, entries: dict[str, _Entry], at: int, depth: int = 0) -> li
     return None
 
 
-def _merge_digit_groups(folded: str, tokens: Sequence[Token], index: int, lang: str | None) -> tuple[int, str]:
+# Tokens exactly as `_terms.tokenize` cuts them (a number, a word, one CJK character,
+# any other symbol), read from the folded text only where needed: money looks at the
+# few places a mention can start and the tokens right after them, instead of making a
+# token object for every word of the article.
+_CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+_NUMBER = r"\d+(?:[.,]\d+)*"
+_WORD = rf"[^\W\d_{_CJK}]+"
+_TOKEN = re.compile(rf"{_NUMBER}|{_WORD}|[{_CJK}]|\S")
+_ZH_CHARS = frozenset(chain(N.ZH_DIGITS, N.ZH_UNITS, N.ZH_BIG))
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """A language's phrase table and where its lexemes can start, built once."""
+
+    table: PhraseTable[_Entry]
+    starts: frozenset[str]  # first tokens of the table's phrases
+    # First token -> the second tokens of the phrases of several tokens it starts:
+    # most such first tokens ('در', 'at', 'ما') are followed by anything else.
+    seconds: dict[str, frozenset[str]]
+    # Every number and word token, and the few one-character tokens (CJK, symbols)
+    # that start a phrase or a Chinese numeral: one C scan skips all other text.
+    spots: re.Pattern[str]
+    glues: bool  # words may be number words run together (see `_split_glued`)
+    # Tokens that make a lexeme only as the head of a longer phrase ('در' of 'در حدود',
+    # '中' of '中非法郎'), with the tokens that may follow them: skipped at once otherwise.
+    heads: dict[str, frozenset[str]]
+    # Tokens that are a whole phrase and start no longer one ('و', 'de', 'of', '$'):
+    # their lexeme needs no look at the tokens after them.
+    simple: dict[str, _Entry]
+    # Words seen to make no lexeme in any context, so the next article skips them
+    # with one lookup (cleared when large: a long batch meets ever new words).
+    plain: set[str] = field(default_factory=set)
+
+
+_PLAIN_WORDS = 1 << 16
+
+
+@lru_cache(maxsize=8)
+def _lexicon(lang: str | None) -> _Lexicon:
+    table = _table(lang)
+    cut = [_TOKEN.findall(key) for key in table.entries]
+    starts = frozenset(tokens[0] for tokens in cut)
+    singles = {t for t in starts | _ZH_CHARS if len(t) == 1 and _TOKEN.fullmatch(t) and not re.fullmatch(_WORD, t)}
+    # One group, so that `split` returns the spots between the text around them.
+    spots = re.compile(rf"({_NUMBER}|{_WORD}|[{''.join(map(re.escape, sorted(singles)))}])")
+    seconds: dict[str, set[str]] = {}
+    for tokens in cut:
+        if len(tokens) > 1:
+            seconds.setdefault(tokens[0], set()).add(tokens[1])
+    glues = lang in _GLUING
+    heads = {
+        first: frozenset(following)
+        for first, following in seconds.items()
+        if first not in table.entries
+        and not first[0].isdigit()
+        and not N.ZH_NUMERAL.fullmatch(first)
+        and not (glues and len(first) >= 4 and _glued(first, lang))
+    }
+    simple = {
+        text: entry
+        for text, entry in table.entries.items()
+        if text in starts and text not in seconds and not text[0].isdigit() and not N.ZH_NUMERAL.fullmatch(text)
+    }
+    return _Lexicon(
+        table=table,
+        starts=starts,
+        seconds={first: frozenset(following) for first, following in seconds.items()},
+        spots=spots,
+        glues=glues,
+        heads=heads,
+        simple=simple,
+    )
+
+
+def _lex(folded: str, lang: str | None) -> list[_Lexeme]:
+    """The lexemes of the folded text that are numbers, currencies or money words, in order.
+
+    Tokens read as nothing (most words) make no lexeme: a mention never spans one,
+    and the text it leaves between two lexemes keeps them apart (`_adjacent`).
+    """
+    lexicon = _lexicon(lang)
+    plain = lexicon.plain
+    out: list[_Lexeme] = []
+    resume = 0  # tokens before this offset belong to a lexeme already made
+    heads, simple = lexicon.heads, lexicon.simple
+    # Most spots are plain words: split, offsets and the plain-word test run in C
+    # (split alternates text between spots and spots; part k ends at offsets[k]).
+    parts = lexicon.spots.split(folded)
+    offsets = list(accumulate(map(len, parts)))
+    texts = parts[1::2]
+    spots = zip(texts, offsets[0::2], offsets[1::2], strict=False)  # one offset more than spots
+    for text, start, end in compress(spots, map(not_, map(plain.__contains__, texts))):
+        seconds = heads.get(text)
+        if seconds is not None and not _followed_by(folded, end, seconds):
+            continue
+        if start < resume:
+            continue
+        entry = simple.get(text)
+        if entry is None:
+            resume = _lex_token(folded, start, end, text, lexicon, lang, out)
+        else:
+            out.append(_Lexeme(entry, start, end))
+            resume = end
+    return out
+
+
+def _followed_by(folded: str, end: int, seconds: frozenset[str]) -> bool:
+    """Whether the token after ``end`` is one of ``seconds`` with at most one space between."""
+    following = _TOKEN.search(folded, end)
+    return following is not None and following.start() - end <= 1 and following.group() in seconds
+
+
+def _lex_token(
+    folded: str, start: int, end: int, text: str, lexicon: _Lexicon, lang: str | None, out: list[_Lexeme]
+) -> int:
+    """Append the lexemes of the token ``folded[start:end]``; return where the next one may start."""
+    if text[0].isdigit():
+        end = _merge_digit_groups(folded, start, end, lang)
+        entry = _number(folded[start:end])
+        if entry is not None:
+            out.append(_Lexeme(entry, start, end))
+        return end
+    if text[0] in _ZH_CHARS and N.ZH_NUMERAL.fullmatch(text):
+        # A run of numeral tokens with nothing between them: '三十亿', '二○二六'.
+        while (following := _TOKEN.match(folded, end)) and N.ZH_NUMERAL.fullmatch(following.group()):
+            end = following.end()
+        out.append(_Lexeme(_chinese_entry(folded[start:end]), start, end))
+        return end
+    if text in lexicon.starts:
+        hit = _phrase_at(folded, start, end, text, lexicon)
+        if hit is not None:
+            entry, end = hit
+            out.append(_Lexeme(entry, start, end))
+            return end
+    parts = _glued(text, lang) if lexicon.glues and len(text) >= 4 else ()
+    if parts:
+        out.extend(_Lexeme(entry, start + a, start + b) for a, b, entry in parts)
+    elif text not in lexicon.starts:
+        if len(lexicon.plain) >= _PLAIN_WORDS:
+            lexicon.plain.clear()
+        lexicon.plain.add(text)
+    return end
+
+
+def _phrase_at(folded: str, start: int, end: int, text: str, lexicon: _Lexicon) -> tuple[_Entry, int] | None:
+    """The table's longest phrase starting with the token ``folded[start:end]``: (entry, end)."""
+    table = lexicon.table
+    seconds = lexicon.seconds.get(text)
+    if seconds is None or not _followed_by(folded, end, seconds):
+        entry = table.entries.get(text)
+        return None if entry is None else (entry, end)
+    tokens = [Token(text, start, end)]
+    while len(tokens) < table.max_tokens:
+        following = _TOKEN.search(folded, tokens[-1].end)
+        if following is None or following.start() - tokens[-1].end > 1:
+            break  # `match_at` joins only tokens with at most one space between them
+        tokens.append(Token(following.group(), following.start(), following.end()))
+    hit = table.match_at(folded, tokens, 0)
+    if hit is None:
+        return None
+    used, entry = hit
+    return entry, tokens[used - 1].end
+
+
+@lru_cache(maxsize=4096)
+def _number(digits: str) -> _Entry | None:
+    """The NUM entry of a digit token; None for separators that make no number ('33.5,44.3')."""
+    try:
+        return _Entry(Kind.NUM, N.parse_digits(digits))
+    except ArithmeticError:
+        return None
+
+
+def _merge_digit_groups(folded: str, start: int, end: int, lang: str | None) -> int:
     """French writes '28 000 000': glue 3-digit groups that follow a 1-3 digit head."""
-    end = index + 1
-    head = tokens[index].text
+    head = folded[start:end]
     if lang in ("fr", None) and head.isdigit() and len(head) <= 3:
-        while (
-            end < len(tokens)
-            and len(tokens[end].text) == 3
-            and tokens[end].text.isdigit()
-            and folded[tokens[end - 1].end : tokens[end].start] == " "
-        ):
-            end += 1
-    return end, folded[tokens[index].start : tokens[end - 1].end]
+        while folded.startswith(" ", end) and (group := _TOKEN.match(folded, end + 1)):
+            if len(group.group()) != 3 or not group.group().isdigit():
+                break
+            end = group.end()
+    return end
 
 
+@lru_cache(maxsize=4096)
 def _chinese_entry(run: str) -> _Entry:
     # Units alone scale a digit number before them ('5千亿'); 十 alone is ten.
     units = {"百": 100, "千": 1000, **N.ZH_BIG}
@@ -444,7 +575,9 @@ def _parse_amount(lexemes: list[_Lexeme], first: int, folded: str) -> _Amount | 
 
 
 def _adjacent(folded: str, left: _Lexeme, right: _Lexeme) -> bool:
-    return joinable(folded, Token("", left.start, left.end), Token("", right.start, right.end))
+    """`_terms.joinable` for lexemes: only nothing or one space between them."""
+    gap = right.start - left.end
+    return gap <= 0 or (gap == 1 and folded[left.end] == " ")
 
 
 def _next_is(lexemes: list[_Lexeme], index: int, folded: str, kind: Kind) -> bool:
@@ -477,7 +610,8 @@ def find_money(text: str, start: int = 0, end: int | None = None, lang: str | No
 
 # The lexemes a mention can begin with: a qualifier, a currency before the number,
 # or the amount itself.  At any other lexeme `_money_at` finds nothing.
-_OPENERS = frozenset({Kind.PRE, Kind.CUR, Kind.NUM, Kind.HUNDRED, Kind.SCALE})
+# A tuple: `in` compares members by identity first, without hashing an Enum in Python.
+_OPENERS = (Kind.PRE, Kind.CUR, Kind.NUM, Kind.HUNDRED, Kind.SCALE)
 
 
 def _money_at(
@@ -544,6 +678,8 @@ def _money_at(
         # '新台币1兆元', '人民币100亿元': the unit after the number belongs to the
         # currency named before it.
         last, after = after, after + 1
+    if currency is None and not _may_inherit(found, amount):
+        return None, first + 1
     if after < len(lexemes) and lexemes[after].entry.kind is Kind.POST and _adjacent(f, lexemes[last], lexemes[after]):
         qualifier = qualifier or lexemes[after].entry.qualifier
         last, after = after, after + 1
@@ -631,8 +767,13 @@ def _is_suffix_currency(lexemes: list[_Lexeme], index: int, folded: Folded, text
     return not (lex.entry.currency and lex.entry.currency.leads and _next_is(lexemes, index, folded.text, Kind.NUM))
 
 
+def _may_inherit(found: list[MoneyMention], amount: _Amount) -> bool:
+    """An amount without a currency can borrow one only with a scale word, after a mention."""
+    return bool(found) and amount.has_scale
+
+
 def _inherited(found: list[MoneyMention], amount: _Amount, start: int, end: int, text: str) -> Currency | None:
-    if not found or not amount.has_scale:
+    if not _may_inherit(found, amount):
         return None
     previous = found[-1]
     between = text[previous.end : start]
