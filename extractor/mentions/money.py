@@ -305,9 +305,9 @@ class _Lexicon:
 
     table: PhraseTable[_Entry]
     starts: frozenset[str]  # first tokens of the table's phrases
-    # First token -> the second tokens of the phrases of several tokens it starts:
-    # most such first tokens ('در', 'at', 'ما') are followed by anything else.
-    seconds: dict[str, frozenset[str]]
+    # The token texts of every beginning (two tokens or more) of a phrase: a phrase is
+    # read only as far as some phrase goes ('中非' of '中非法郎' in '中非合作').
+    prefixes: frozenset[tuple[str, ...]]
     # Every number and word token, and the few one-character tokens (CJK, symbols)
     # that start a phrase or a Chinese numeral: one C scan skips all other text.
     spots: re.Pattern[str]
@@ -334,6 +334,7 @@ def _lexicon(lang: str | None) -> _Lexicon:
     singles = {t for t in starts | _ZH_CHARS if len(t) == 1 and _TOKEN.fullmatch(t) and not re.fullmatch(_WORD, t)}
     # One group, so that `split` returns the spots between the text around them.
     spots = re.compile(rf"({_NUMBER}|{_WORD}|[{''.join(map(re.escape, sorted(singles)))}])")
+    # First token -> the second tokens of the phrases of several tokens it starts.
     seconds: dict[str, set[str]] = {}
     for tokens in cut:
         if len(tokens) > 1:
@@ -355,7 +356,7 @@ def _lexicon(lang: str | None) -> _Lexicon:
     return _Lexicon(
         table=table,
         starts=starts,
-        seconds={first: frozenset(following) for first, following in seconds.items()},
+        prefixes=frozenset(tuple(tokens[:size]) for tokens in cut for size in range(2, len(tokens) + 1)),
         spots=spots,
         glues=glues,
         heads=heads,
@@ -436,16 +437,17 @@ def _lex_token(
 def _phrase_at(folded: str, start: int, end: int, text: str, lexicon: _Lexicon) -> tuple[_Entry, int] | None:
     """The table's longest phrase starting with the token ``folded[start:end]``: (entry, end)."""
     table = lexicon.table
-    seconds = lexicon.seconds.get(text)
-    if seconds is None or not _followed_by(folded, end, seconds):
+    tokens = [Token(text, start, end)]
+    texts: tuple[str, ...] = (text,)
+    while following := _TOKEN.search(folded, tokens[-1].end):
+        texts += (following.group(),)
+        # `match_at` joins only tokens with at most one space between them.
+        if following.start() - tokens[-1].end > 1 or texts not in lexicon.prefixes:
+            break
+        tokens.append(Token(texts[-1], following.start(), following.end()))
+    if len(tokens) == 1:
         entry = table.entries.get(text)
         return None if entry is None else (entry, end)
-    tokens = [Token(text, start, end)]
-    while len(tokens) < table.max_tokens:
-        following = _TOKEN.search(folded, tokens[-1].end)
-        if following is None or following.start() - tokens[-1].end > 1:
-            break  # `match_at` joins only tokens with at most one space between them
-        tokens.append(Token(following.group(), following.start(), following.end()))
     hit = table.match_at(folded, tokens, 0)
     if hit is None:
         return None
