@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
-from itertools import accumulate, chain, compress
+from itertools import chain, compress
 from operator import not_
 from typing import Literal, NamedTuple
 
 from extractor.mentions import numerals as N
-from extractor.mentions._terms import PhraseTable, Token, fold_term
+from extractor.mentions._terms import PhraseTable, Token, fold_term, pieces, tokenize
 from extractor.mentions.countries import find_countries
 from extractor.mentions.currencies import LANGUAGES, RUPEE, Currency, currency_table
 from extractor.text.fold import Folded, fold
@@ -288,14 +288,6 @@ def _cover(word: str, entries: dict[str, _Entry], at: int, depth: int = 0) -> li
     return None
 
 
-# Tokens exactly as `_terms.tokenize` cuts them (a number, a word, one CJK character,
-# any other symbol), read from the folded text only where needed: money looks at the
-# few places a mention can start and the tokens right after them, instead of making a
-# token object for every word of the article.
-_CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
-_NUMBER = r"\d+(?:[.,]\d+)*"
-_WORD = rf"[^\W\d_{_CJK}]+"
-_TOKEN = re.compile(rf"{_NUMBER}|{_WORD}|[{_CJK}]|\S")
 _ZH_CHARS = frozenset(chain(N.ZH_DIGITS, N.ZH_UNITS, N.ZH_BIG))
 
 
@@ -308,9 +300,6 @@ class _Lexicon:
     # The token texts of every beginning (two tokens or more) of a phrase: a phrase is
     # read only as far as some phrase goes ('中非' of '中非法郎' in '中非合作').
     prefixes: frozenset[tuple[str, ...]]
-    # Every number and word token, and the few one-character tokens (CJK, symbols)
-    # that start a phrase or a Chinese numeral: one C scan skips all other text.
-    spots: re.Pattern[str]
     glues: bool  # words may be number words run together (see `_split_glued`)
     # Tokens that make a lexeme only as the head of a longer phrase ('در' of 'در حدود',
     # '中' of '中非法郎'), with the tokens that may follow them: skipped at once otherwise.
@@ -318,22 +307,19 @@ class _Lexicon:
     # Tokens that are a whole phrase and start no longer one ('و', 'de', 'of', '$'):
     # their lexeme needs no look at the tokens after them.
     simple: dict[str, _Entry]
-    # Words seen to make no lexeme in any context, so the next article skips them
-    # with one lookup (cleared when large: a long batch meets ever new words).
+    # Pieces (words, symbols, spaces) seen to make no lexeme in any context, so the
+    # next article skips them in C (cleared when large: a long batch meets ever new words).
     plain: set[str] = field(default_factory=set)
 
 
-_PLAIN_WORDS = 1 << 16
+_PLAIN_PIECES = 1 << 16
 
 
 @lru_cache(maxsize=8)
 def _lexicon(lang: str | None) -> _Lexicon:
     table = _table(lang)
-    cut = [_TOKEN.findall(key) for key in table.entries]
+    cut = [[token.text for token in tokenize(key)] for key in table.entries]
     starts = frozenset(tokens[0] for tokens in cut)
-    singles = {t for t in starts | _ZH_CHARS if len(t) == 1 and _TOKEN.fullmatch(t) and not re.fullmatch(_WORD, t)}
-    # One group, so that `split` returns the spots between the text around them.
-    spots = re.compile(rf"({_NUMBER}|{_WORD}|[{''.join(map(re.escape, sorted(singles)))}])")
     # First token -> the second tokens of the phrases of several tokens it starts.
     seconds: dict[str, set[str]] = {}
     for tokens in cut:
@@ -357,102 +343,119 @@ def _lexicon(lang: str | None) -> _Lexicon:
         table=table,
         starts=starts,
         prefixes=frozenset(tuple(tokens[:size]) for tokens in cut for size in range(2, len(tokens) + 1)),
-        spots=spots,
         glues=glues,
         heads=heads,
         simple=simple,
     )
 
 
+class _Pieces(NamedTuple):
+    """The folded text cut as `_terms.pieces` cuts it: tokens and single spaces."""
+
+    folded: str
+    texts: tuple[str, ...]
+    offsets: tuple[int, ...]  # where piece i starts; one more: the end of the text
+
+    def next_token(self, index: int) -> int:
+        """Index of the first token after piece ``index`` (len(texts) when none)."""
+        texts = self.texts
+        index += 1
+        while index < len(texts) and texts[index].isspace():
+            index += 1
+        return index
+
+    def followed_by(self, index: int, seconds: frozenset[str]) -> bool:
+        """Whether the token after piece ``index`` is one of ``seconds``, with at most one space between."""
+        following = self.next_token(index)
+        return (
+            following < len(self.texts)
+            and self.offsets[following] - self.offsets[index + 1] <= 1
+            and self.texts[following] in seconds
+        )
+
+
 def _lex(folded: str, lang: str | None) -> list[_Lexeme]:
     """The lexemes of the folded text that are numbers, currencies or money words, in order.
 
-    Tokens read as nothing (most words) make no lexeme: a mention never spans one,
-    and the text it leaves between two lexemes keeps them apart (`_adjacent`).
+    Pieces read as nothing (most words) make no lexeme: a mention never spans one,
+    and the text it leaves between two lexemes keeps them apart (`_adjacent`).  The
+    pieces are shared with the other finders (`_terms.pieces`, cached), and the test
+    for plain pieces runs in C, so Python only sees the few that may start a lexeme.
     """
     lexicon = _lexicon(lang)
-    plain = lexicon.plain
+    heads, simple, plain = lexicon.heads, lexicon.simple, lexicon.plain
+    text_pieces = _Pieces(folded, *pieces(folded))
+    texts, offsets = text_pieces.texts, text_pieces.offsets
     out: list[_Lexeme] = []
-    resume = 0  # tokens before this offset belong to a lexeme already made
-    heads, simple = lexicon.heads, lexicon.simple
-    # Most spots are plain words: split, offsets and the plain-word test run in C
-    # (split alternates text between spots and spots; part k ends at offsets[k]).
-    parts = lexicon.spots.split(folded)
-    offsets = list(accumulate(map(len, parts)))
-    texts = parts[1::2]
-    spots = zip(texts, offsets[0::2], offsets[1::2], strict=False)  # one offset more than spots
-    for text, start, end in compress(spots, map(not_, map(plain.__contains__, texts))):
+    resume = 0  # pieces before this one belong to a lexeme already made
+    for index in compress(range(len(texts)), map(not_, map(plain.__contains__, texts))):
+        text = texts[index]
         seconds = heads.get(text)
-        if seconds is not None and not _followed_by(folded, end, seconds):
-            continue
-        if start < resume:
+        if index < resume or (seconds is not None and not text_pieces.followed_by(index, seconds)):
             continue
         entry = simple.get(text)
         if entry is None:
-            resume = _lex_token(folded, start, end, text, lexicon, lang, out)
+            resume = _lex_token(text_pieces, index, lexicon, lang, out)
         else:
-            out.append(_Lexeme(entry, start, end))
-            resume = end
+            out.append(_Lexeme(entry, offsets[index], offsets[index + 1]))
+            resume = index + 1
     return out
 
 
-def _followed_by(folded: str, end: int, seconds: frozenset[str]) -> bool:
-    """Whether the token after ``end`` is one of ``seconds`` with at most one space between."""
-    following = _TOKEN.search(folded, end)
-    return following is not None and following.start() - end <= 1 and following.group() in seconds
-
-
-def _lex_token(
-    folded: str, start: int, end: int, text: str, lexicon: _Lexicon, lang: str | None, out: list[_Lexeme]
-) -> int:
-    """Append the lexemes of the token ``folded[start:end]``; return where the next one may start."""
+def _lex_token(text_pieces: _Pieces, index: int, lexicon: _Lexicon, lang: str | None, out: list[_Lexeme]) -> int:
+    """Append the lexemes of the token that is piece ``index``; return the index of the next piece to read."""
+    folded, texts, offsets = text_pieces
+    text, start = texts[index], offsets[index]
     if text[0].isdigit():
-        end = _merge_digit_groups(folded, start, end, lang)
-        entry = _number(folded[start:end])
+        last = _merge_digit_groups(text_pieces, index, lang)
+        entry = _number(folded[start : offsets[last + 1]])
         if entry is not None:
-            out.append(_Lexeme(entry, start, end))
-        return end
+            out.append(_Lexeme(entry, start, offsets[last + 1]))
+        return last + 1
     if text[0] in _ZH_CHARS and N.ZH_NUMERAL.fullmatch(text):
         # A run of numeral tokens with nothing between them: '三十亿', '二○二六'.
-        while (following := _TOKEN.match(folded, end)) and N.ZH_NUMERAL.fullmatch(following.group()):
-            end = following.end()
-        out.append(_Lexeme(_chinese_entry(folded[start:end]), start, end))
-        return end
+        last = index
+        while last + 1 < len(texts) and N.ZH_NUMERAL.fullmatch(texts[last + 1]):
+            last += 1
+        out.append(_Lexeme(_chinese_entry(folded[start : offsets[last + 1]]), start, offsets[last + 1]))
+        return last + 1
     if text in lexicon.starts:
-        hit = _phrase_at(folded, start, end, text, lexicon)
+        hit = _phrase_at(text_pieces, index, lexicon)
         if hit is not None:
-            entry, end = hit
-            out.append(_Lexeme(entry, start, end))
-            return end
+            entry, last = hit
+            out.append(_Lexeme(entry, start, offsets[last + 1]))
+            return last + 1
     parts = _glued(text, lang) if lexicon.glues and len(text) >= 4 else ()
     if parts:
         out.extend(_Lexeme(entry, start + a, start + b) for a, b, entry in parts)
     elif text not in lexicon.starts:
-        if len(lexicon.plain) >= _PLAIN_WORDS:
+        if len(lexicon.plain) >= _PLAIN_PIECES:
             lexicon.plain.clear()
         lexicon.plain.add(text)
-    return end
+    return index + 1
 
 
-def _phrase_at(folded: str, start: int, end: int, text: str, lexicon: _Lexicon) -> tuple[_Entry, int] | None:
-    """The table's longest phrase starting with the token ``folded[start:end]``: (entry, end)."""
+def _phrase_at(text_pieces: _Pieces, index: int, lexicon: _Lexicon) -> tuple[_Entry, int] | None:
+    """The table's longest phrase starting with the token at piece ``index``: (entry, index of its last piece)."""
+    folded, texts, offsets = text_pieces
     table = lexicon.table
-    tokens = [Token(text, start, end)]
-    texts: tuple[str, ...] = (text,)
-    while following := _TOKEN.search(folded, tokens[-1].end):
-        texts += (following.group(),)
+    indexes = [index]
+    words: tuple[str, ...] = (texts[index],)
+    while (following := text_pieces.next_token(indexes[-1])) < len(texts):
+        words += (texts[following],)
         # `match_at` joins only tokens with at most one space between them.
-        if following.start() - tokens[-1].end > 1 or texts not in lexicon.prefixes:
+        if offsets[following] - offsets[indexes[-1] + 1] > 1 or words not in lexicon.prefixes:
             break
-        tokens.append(Token(texts[-1], following.start(), following.end()))
-    if len(tokens) == 1:
-        entry = table.entries.get(text)
-        return None if entry is None else (entry, end)
+        indexes.append(following)
+    if len(indexes) == 1:
+        entry = table.entries.get(texts[index])
+        return None if entry is None else (entry, index)
+    tokens = [Token(texts[i], offsets[i], offsets[i + 1]) for i in indexes]
     hit = table.match_at(folded, tokens, 0)
     if hit is None:
         return None
     used, entry = hit
-    return entry, tokens[used - 1].end
+    return entry, indexes[used - 1]
 
 
 @lru_cache(maxsize=4096)
@@ -464,15 +467,17 @@ def _number(digits: str) -> _Entry | None:
         return None
 
 
-def _merge_digit_groups(folded: str, start: int, end: int, lang: str | None) -> int:
-    """French writes '28 000 000': glue 3-digit groups that follow a 1-3 digit head."""
-    head = folded[start:end]
+def _merge_digit_groups(text_pieces: _Pieces, index: int, lang: str | None) -> int:
+    """French writes '28 000 000': glue 3-digit groups that follow a 1-3 digit head; the last piece's index."""
+    texts = text_pieces.texts
+    head = texts[index]
+    last = index
     if lang in ("fr", None) and head.isdigit() and len(head) <= 3:
-        while folded.startswith(" ", end) and (group := _TOKEN.match(folded, end + 1)):
-            if len(group.group()) != 3 or not group.group().isdigit():
-                break
-            end = group.end()
-    return end
+        while (
+            last + 2 < len(texts) and texts[last + 1] == " " and len(texts[last + 2]) == 3 and texts[last + 2].isdigit()
+        ):
+            last += 2
+    return last
 
 
 @lru_cache(maxsize=4096)

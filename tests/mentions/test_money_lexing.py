@@ -1,13 +1,13 @@
 """The money finder's fast lexing finds exactly what reading every token finds.
 
-`money._lex` looks only where a lexeme can start (numbers, words, a few CJK
-characters and symbols) and reads the tokens after them from the folded text
-on demand.  The reference below is the straightforward reading it replaced:
-tokenize the whole text with `_terms.tokenize`, read every token (a lexeme for
-each, OTHER for plain words) and try a mention at every lexeme.  Generated text
-mixes amounts in several digit scripts and separators, number, scale and
-currency words of the six languages, qualifiers, words glued together, Chinese
-numerals and noise.
+`money._lex` reads the shared pieces of the folded text (`_terms.pieces`), skips
+the plain ones with a set test in C and looks at the tokens after the few that
+may start a lexeme.  The reference below is the straightforward reading it
+replaced: tokenize the whole text with `_terms.tokenize`, read every token (a
+lexeme for each, OTHER for plain words) and try a mention at every lexeme.
+Generated text mixes amounts in several digit scripts and separators, money
+phrases of the six languages (qualifiers, currencies before and after, number,
+scale and joining words), words glued together, Chinese numerals and noise.
 """
 
 from __future__ import annotations
@@ -93,10 +93,10 @@ _SCRIPTS = {"ascii": "0123456789", "persian": "۰۱۲۳۴۵۶۷۸۹", "arabic": 
 
 @st.composite
 def _amounts(draw: st.DrawFn) -> str:
-    """Digits of one script, with thousands groups and decimal marks of several kinds."""
+    """Digits of one script, grouped by thousands separators, spaces or signs that make no group ('-', '/')."""
     digits = _SCRIPTS[draw(st.sampled_from(sorted(_SCRIPTS)))]
     groups = draw(st.lists(st.integers(0, 999), min_size=1, max_size=4))
-    separator = draw(st.sampled_from(["", ",", ".", " ", "٬", "٫"]))
+    separator = draw(st.sampled_from(["", ",", ".", " ", " ", "٬", "٫", "-", "/"]))
     head = str(groups[0]) + "".join(separator + f"{g:03d}" for g in groups[1:])
     if draw(st.booleans()):
         head += draw(st.sampled_from([".", ",", "٫"])) + str(draw(st.integers(0, 99)))
