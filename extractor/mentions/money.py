@@ -160,7 +160,7 @@ class Kind(Enum):
     PRE = "pre"
     POST = "post"
     CUR = "cur"
-    OTHER = "other"
+    OTHER = "other"  # any other token: `_lex` makes no lexeme of it (the reference reading in the tests does)
 
 
 @dataclass(frozen=True)
