@@ -119,13 +119,17 @@ class Folded:
 
     ``origin[j]`` is the offset of the original character that produced folded
     character ``j``; ``origin[len(text)]`` is ``len(original)``.  ``ends[j]`` is
-    the end offset of that original character (``origin[j] + 1``), kept so that
+    the end offset of that original character (``origin[j] + 1``), used so that
     spans never swallow characters dropped after their last character.
     """
 
     text: str
     origin: tuple[int, ...]
-    ends: tuple[int, ...]
+
+    @property
+    def ends(self) -> tuple[int, ...]:
+        # Derived, not stored: building a second tuple per text cost a third of folding.
+        return tuple(o + 1 for o in self.origin[:-1])
 
     def span_to_original(self, fstart: int, fend: int) -> tuple[int, int]:
         """Map a folded span [fstart, fend) to the smallest original span producing it."""
@@ -134,7 +138,7 @@ class Folded:
         start = self.origin[fstart]
         if fstart == fend:
             return start, start
-        return start, self.ends[fend - 1]
+        return start, self.origin[fend - 1] + 1  # ends[fend - 1]
 
 
 class _Pieces(dict[int, str]):
@@ -148,25 +152,36 @@ class _Pieces(dict[int, str]):
         char = chr(code)
         # Fast path for plain ASCII, where folding is just lower-casing.
         ascii_plain = char.isascii() and (char.isalnum() or char in ",.-$%")
-        piece = self[code] = char.lower() if ascii_plain else fold_char(char)
+        piece = char.lower() if ascii_plain else fold_char(char)
+        if len(piece) != 1:
+            # Recorded before the table has it: whoever finds the entry finds its oddness.
+            _ODD_CHARS.add(char)
+        self[code] = piece
         return piece
 
 
-class _Lengths(dict[int, str]):
-    """Code point -> chr(length of its folding): a second table, so lengths come from C too."""
-
-    def __missing__(self, code: int) -> str:
-        length = self[code] = chr(len(_PIECES[code]))
-        return length
-
-
 _PIECES = _Pieces()
-_LENGTHS = _Lengths()
+# Characters seen so far that do not fold to exactly one character (they vanish,
+# like ZWNJ and harakat, or expand, like 'ﷺ'); it only grows.
+_ODD_CHARS: set[str] = set()
+_odd_runs_cache: list[tuple[int, re.Pattern[str]]] = [(0, re.compile("(?!)"))]
 # Runs of spaces in the folded text: collapsed to their first space, or dropped.
 _SPACE_RUN = re.compile(" {2,}")
 _SPACES = re.compile(" +")
-# Stretches of original characters that do not fold to exactly one character.
-_ODD_LENGTHS = re.compile("[^\x01]+")
+
+
+def _odd_runs() -> re.Pattern[str]:
+    """Stretches of odd characters: a character class of `_ODD_CHARS`, recompiled when it grows.
+
+    A regex search in C tells whether a text has any, where a second `translate`
+    to per-character lengths cost as much as the folding itself.
+    """
+    size, pattern = _odd_runs_cache[0]
+    if size != len(_ODD_CHARS):
+        chars = sorted(_ODD_CHARS.copy())
+        pattern = re.compile("[" + "".join(re.escape(c) for c in chars) + "]+")
+        _odd_runs_cache[0] = (len(chars), pattern)
+    return pattern
 
 
 @lru_cache(maxsize=32)
@@ -179,66 +194,56 @@ def fold(text: str, *, spaces: bool = True) -> Folded:
     With ``spaces=False`` every whitespace is dropped, so that word splits that
     differ only by spacing ('گفت و گو' / 'گفتوگو') compare equal.
 
-    Built from whole-string operations (two `str.translate` tables, regexes for
+    Built from whole-string operations (a `str.translate` table, regexes for
     the characters that vanish or expand and for the spaces) rather than a Python
     loop per character: folding is on every article's path. `_fold_slowly` is the
     character-by-character reference it must equal.
     """
-    joined = text.translate(_PIECES)
-    lengths = text.translate(_LENGTHS)
+    joined = text.translate(_PIECES)  # first: it records every odd character of the text
     size = len(text)
     origin: list[int] | range = range(size)
-    ends: list[int] | range = range(1, size + 1)
-    if _ODD_LENGTHS.search(lengths) is not None:
+    odd = _odd_runs()
+    if odd.search(text) is not None:
         # Some characters vanish (ZWNJ, harakat) or expand ('ﷺ'): map around them
         # in stretches, not character by character.
-        origin, ends = _stretches(lengths, size)
+        origin = _stretches(text, odd)
     # A space run keeps its first space (none with spaces=False); removed characters
     # left no trace in `joined`, so spaces they separated are one run, as they should be.
     runs = list((_SPACE_RUN if spaces else _SPACES).finditer(joined))
     if runs:
         keep = 1 if spaces else 0
         kept: list[int] = []
-        kept_ends: list[int] = []
         parts: list[str] = []
         position = 0
         for run in runs:
             cut = run.start() + keep
             kept.extend(origin[position:cut])
-            kept_ends.extend(ends[position:cut])
             parts.append(joined[position:cut])
             position = run.end()
         kept.extend(origin[position:])
-        kept_ends.extend(ends[position:])
         parts.append(joined[position:])
-        joined, origin, ends = "".join(parts), kept, kept_ends
-    return Folded(joined, (*origin, size), tuple(ends))
+        joined, origin = "".join(parts), kept
+    return Folded(joined, (*origin, size))
 
 
-def _stretches(lengths: str, size: int) -> tuple[list[int], list[int]]:
-    """origin and ends for pieces of these lengths (chr(length) per character)."""
+def _stretches(text: str, odd: re.Pattern[str]) -> list[int]:
+    """origin of the folded characters, around the runs of odd characters."""
     origin: list[int] = []
-    ends: list[int] = []
     previous = 0
-    for odd in _ODD_LENGTHS.finditer(lengths):
-        start, stop = odd.span()
+    for run in odd.finditer(text):
+        start, stop = run.span()
         origin.extend(range(previous, start))
-        ends.extend(range(previous + 1, start + 1))
         for index in range(start, stop):
-            length = ord(lengths[index])
-            origin.extend([index] * length)
-            ends.extend([index + 1] * length)
+            origin.extend([index] * len(_PIECES[ord(text[index])]))
         previous = stop
-    origin.extend(range(previous, size))
-    ends.extend(range(previous + 1, size + 1))
-    return origin, ends
+    origin.extend(range(previous, len(text)))
+    return origin
 
 
 def _fold_slowly(text: str, spaces: bool) -> Folded:
     """Character by character: the reference the fast path must equal."""
     chars: list[str] = []
     origin: list[int] = []
-    ends: list[int] = []
     last_space = False
     for index, char in enumerate(text):
         for piece in _PIECES[ord(char)]:
@@ -250,6 +255,5 @@ def _fold_slowly(text: str, spaces: bool) -> Folded:
                 last_space = False
             chars.append(piece)
             origin.append(index)
-            ends.append(index + 1)
     origin.append(len(text))
-    return Folded("".join(chars), tuple(origin), tuple(ends))
+    return Folded("".join(chars), tuple(origin))

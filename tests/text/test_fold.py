@@ -134,3 +134,19 @@ def test_the_whole_string_folding_equals_the_character_by_character_reference(te
     fast = fold.__wrapped__(text, spaces=spaces)
     slow = _fold_slowly(text, spaces)
     assert (fast.text, fast.origin, fast.ends) == (slow.text, slow.origin, slow.ends)
+
+
+@pytest.mark.parametrize("odd", ["㎏", "ﷺ", "ǅ", "\u0670", "\u2060"])  # expand ('kg', ...) or vanish
+def test_a_character_first_seen_mid_text_is_mapped_like_the_reference(odd: str) -> None:
+    # Odd characters are learnt while folding; the first text to hold one must map right too.
+    text = f"ab {odd}cd  {odd}\n{odd}"
+    for spaces in (True, False):
+        fast = fold.__wrapped__(text, spaces=spaces)
+        assert (fast.text, fast.origin) == (_fold_slowly(text, spaces).text, _fold_slowly(text, spaces).origin)
+
+
+@given(TEXTS)
+def test_ends_are_the_original_characters_ends(text: str) -> None:
+    folded = fold(text)
+    assert folded.ends == tuple(o + 1 for o in folded.origin[:-1])
+    assert len(folded.ends) == len(folded.text)
