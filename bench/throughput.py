@@ -510,6 +510,9 @@ def _time_lingua(clock: StageClock, patches: ExitStack) -> None:
 
     class TimedDetector:
         detect_language_of = staticmethod(clock.wrap("language detection (lingua)", real.detect_language_of))
+        compute_language_confidence_values = staticmethod(  # the short first sample (language.py)
+            clock.wrap("language detection (lingua)", real.compute_language_confidence_values)
+        )
 
         def __getattr__(self, name: str) -> Any:
             return getattr(real, name)
