@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import cache
 
 import dateparser
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from extractor.mentions import dates
-from extractor.mentions._terms import fold_term, tokenize
+from extractor.mentions._terms import alternation, fold_term, tokenize
 from extractor.mentions.calendars import WEEKDAY_PREFIXES
 from extractor.mentions.dates import find_dates
 from extractor.text.fold import fold
@@ -289,6 +290,12 @@ def _found(pattern: dates._Pattern, match: re.Match[str]) -> tuple:
     return pattern.kind, pattern.cal, match.span(), match.groupdict()
 
 
+@cache
+def _plain_grammar(lang: str | None) -> dates._Grammar:
+    """The grammar with every word list written by `_terms.alternation`, a boundary per word."""
+    return dates._build_grammar(lang, alternation)
+
+
 # The anchors of the numeric dates: a digit next to '-' or '/' and a digit, or to a date sign.
 _DIGIT_ANCHOR = re.compile(r"\d[-/]\d|\d[年月日号天]|[年月日号天]\d")
 
@@ -306,14 +313,28 @@ def _plain_windows(folded: str, grammar: dates._Grammar) -> list[tuple[int, int]
 @example(("zh", "2026年12月30日至1月2日, 十二天前, 5/1/2026"))
 def test_matches_are_those_of_every_pattern_over_every_window(case: tuple[str | None, str]) -> None:
     lang, folded = case
-    grammar = dates._grammar(lang)
-    windows = _plain_windows(folded, grammar)
-    plain = [_found(p, m) for p in grammar.patterns for lo, hi in windows for m in p.regex.finditer(folded, lo, hi)]
+    grammar, reference = dates._grammar(lang), _plain_grammar(lang)
+    windows = _plain_windows(folded, reference)
+    plain = [_found(p, m) for p in reference.patterns for lo, hi in windows for m in p.regex.finditer(folded, lo, hi)]
     index = dates._StartIndex(folded, grammar)
     assert dates._windows(folded, grammar, index) == windows
     assert [_found(p, m) for p, m in dates._matches(folded, grammar, index)] == plain
     # The years written in the article, looked for over the whole text.
-    years = [int(m.group(1) or m.group(2)) for m in grammar.year_context.regex.finditer(folded)]
+    years = [int(m.group(1) or m.group(2)) for m in reference.year_context.regex.finditer(folded)]
     context = dates._context_years(folded, grammar, [], index)
     for cal, (low, high) in dates._YEAR_RANGE.items():
         assert context[cal] == {y for y in years if low <= y <= high}
+
+
+# Words with and without a letter at each edge ('年' is a letter without boundaries).
+_EDGES = ["a", "b", "ab", "ba", ".a", ".b", "年a", "a.", "b.", "a年", ".", "..", "年", ".年", "a.b", ".a.", "年b年"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_EDGES), max_size=8), st.lists(st.sampled_from([*_EDGES, " "]), max_size=12))
+def test_compact_alternation_matches_as_one_boundary_per_word(terms: list[str], pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for shape in ("{}", "(?:{}) ?[a年]", "(?:{})-?(?:{})"):
+        compact = re.compile(shape.format(*[dates._compact_alternation(terms)] * shape.count("{}")))
+        plain = re.compile(shape.format(*[alternation(terms)] * shape.count("{}")))
+        assert [m.span() for m in compact.finditer(text)] == [m.span() for m in plain.finditer(text)]
