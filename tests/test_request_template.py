@@ -97,3 +97,64 @@ def test_messages_of_another_shape_are_built_by_create() -> None:
     assert template is not None and template.fits(ARTICLE)
     assert not template.fits([{"role": "user", "content": "x", "name": "someone"}])
     assert not template.fits([{"role": "user", "content": [{"type": "text", "text": "x"}]}])  # type: ignore[dict-item]
+
+
+def _message(**fields: Any) -> dict[str, Any]:
+    return {"role": "assistant", "content": None, **fields}
+
+
+def _call(arguments: Any, kind: str = "function") -> dict[str, Any]:
+    return {"id": "c1", "type": kind, "function": {"name": "ArticleEvents", "arguments": arguments}}
+
+
+def _body(message: Any, finish: Any = "stop", **choice: Any) -> bytes:
+    choices = [{"index": 0, "message": message, "finish_reason": finish, **choice}]
+    return json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "m", "choices": choices}).encode()
+
+
+EMPTY = json.dumps({"events": []})
+# Answers of every shape an endpoint may send, usual or not: the template reads the usual ones
+# from the JSON, and must come to what reading openai's completion of them comes to.
+ODD_ANSWERS = {
+    "tool call": ("application/json", _body(_message(tool_calls=[_call(EMPTY)]))),
+    "content": ("application/json; charset=utf-8", _body(_message(content=EMPTY))),
+    "cut off": ("application/json", _body(_message(tool_calls=[_call('{"events": [')]), "length")),
+    "arguments as an object": ("application/json", _body(_message(tool_calls=[_call({"events": []})]))),
+    "empty arguments, then content": ("application/json", _body(_message(tool_calls=[_call("")], content=EMPTY))),
+    "a custom tool call": ("application/json", _body(_message(tool_calls=[_call(EMPTY, "custom")]))),
+    "no finish reason": ("application/json", json.dumps({"choices": [{"message": _message(content=EMPTY)}]}).encode()),
+    "no choices": ("application/json", json.dumps({"id": "x", "choices": []}).encode()),
+    "a list": ("application/json", b"[1, 2]"),
+    "not JSON, said to be": ("application/json", b"<html>busy</html>"),
+    "JSON, said to be text": ("text/plain", _body(_message(content=EMPTY))),
+    "text": ("text/plain", b"no events here"),
+}
+
+
+def _outcome(mode: instructor.Mode, content_type: str, body: bytes, *, template: bool) -> Any:
+    async def answer(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, headers={"content-type": content_type}, content=body)
+
+    async def go() -> Any:
+        client = ModelClient(_endpoint(mode))
+        client._raw._client = httpx2.AsyncClient(base_url=client._raw.base_url, transport=httpx2.MockTransport(answer))
+        if not template:
+            client._template, client._template_checked = None, True
+        try:
+            outcome = await client.extract(ARTICLE)
+        except Exception as exc:  # what escapes the client escapes it either way
+            return type(exc).__name__, str(exc)
+        finally:
+            await client.aclose()
+        answer_ = outcome.answer.model_dump(mode="json") if outcome.answer is not None else None
+        return answer_, outcome.error, outcome.notes, outcome.rejected, outcome.usage
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize("kind", list(ODD_ANSWERS))
+def test_the_answer_is_read_as_from_openais_completion(kind: str) -> None:
+    content_type, body = ODD_ANSWERS[kind]
+    for mode in (instructor.Mode.TOOLS, instructor.Mode.JSON_SCHEMA):
+        with_template = _outcome(mode, content_type, body, template=True)
+        assert with_template == _outcome(mode, content_type, body, template=False), (kind, mode)
