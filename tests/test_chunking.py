@@ -124,6 +124,21 @@ def test_an_edit_in_the_middle_moves_few_chunk_boundaries() -> None:
     assert 1 <= len(changed) <= 2, f"{len(changed)} of {len(after)} chunks changed"
 
 
+def test_the_token_estimate_is_close_to_o200k_and_rarely_below_it() -> None:
+    """The per-script estimate against OpenAI's o200k count, article by article (corpus/dev, seeds)."""
+    bpe_openai = pytest.importorskip("bpe_openai")
+    from extractor.chunking import token_counter
+
+    encoding = bpe_openai.encoding_for_model("gpt-4o")
+    assert token_counter("gpt-4o") is not estimate_tokens and token_counter("fake-model") is estimate_tokens
+    ratios = []
+    for path in ARTICLES:
+        text = path.read_text(encoding="utf-8")
+        ratios.append(estimate_tokens(text) / len(encoding.encode(text, disallowed_special=())))
+    # Above 1 (smaller chunks than the budget allows) is safe; below, a chunk may overflow a little.
+    assert min(ratios) >= 0.95 and max(ratios) <= 1.5, (min(ratios), max(ratios))
+
+
 def test_a_short_article_is_not_split() -> None:
     article = _article(ARTICLES[0].read_text(encoding="utf-8"))
     assert split(article, ChunkSettings()) is None
