@@ -74,12 +74,25 @@ async def check_in(
     return await loop.run_in_executor(workers, check, unit, answers, keep_ungrounded)
 
 
-def open_workers(count: int) -> ProcessPoolExecutor | None:
-    """`count` warmed-up worker processes, or None for 0 (check in this process)."""
-    if count < 1:
-        return None
-    context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_warm_up)
+class Workers(ProcessPoolExecutor):
+    """Worker processes started at once, warming up while the first requests are under way:
+    a pool starts a process only when a task is submitted, so the first answers waited for a
+    process to import the package and load lingua's models (about a second of CPU)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(max_workers=count, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up)
+        # Each submission that finds no idle process starts one.
+        for _ in range(count):
+            self.submit(_nothing)
+
+
+def open_workers(count: int) -> Workers | None:
+    """`count` worker processes warming up, or None for 0 (check in this process)."""
+    return Workers(count) if count >= 1 else None
+
+
+def _nothing() -> None:
+    pass
 
 
 def _warm_up() -> None:
