@@ -81,7 +81,7 @@ _TOKEN = re.compile(
     r"|\S"  # any other symbol
 )
 # Tokens and, between them, single whitespace characters: the pieces tile the text.
-_PIECE = re.compile(_TOKEN.pattern + r"|\s")
+_PIECE = re.compile(r" |" + _TOKEN.pattern + r"|\s")  # the plain space first: the commonest piece
 
 
 class Token(NamedTuple):

@@ -109,10 +109,11 @@ def find_countries(text: str, start: int = 0, end: int | None = None, lang: str 
     parts, offsets = pieces(folded.text)
     table = _table()
     derive = lang in ("ar", None)
-    peeled = _peeled_words(frozenset(parts), derive)
+    words = frozenset(parts)
+    peeled = _peeled_words(words, derive)
     # Only a token that starts a name or peels to one can add a mention: find those
     # with set operations and a C-level filter, then walk them in text order.
-    wanted = table.first_tokens.intersection(parts).union(peeled)
+    wanted = words.intersection(table.first_tokens).union(peeled)
     spans: list[tuple[int, int, str]] = []  # folded start, end, iso3
     if wanted:
         taken = 0  # pieces before this one belong to an earlier match
@@ -165,7 +166,8 @@ def _peeled_words(words: frozenset[str], derive: bool) -> dict[str, tuple[int, s
             found = memo[word] = _peel(word, table, derive=derive)
             if found is not None:
                 hits[word] = found
-    return {word: hits[word] for word in words.intersection(hits)}
+    # (keys & words walks the article's words, not every hit of the run)
+    return {word: hits[word] for word in hits.keys() & words}
 
 
 def _peel(word: str, table: PhraseTable[_Name], *, derive: bool) -> tuple[int, str] | None:

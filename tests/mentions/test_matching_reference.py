@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+import pytest
 from babel import Locale
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -191,3 +192,16 @@ def test_match_at_equals_the_candidate_string_lookup(case: tuple[PhraseTable[Any
         else:
             assert by_piece is not None and by_piece[1] == expected[1]
             assert offsets[by_piece[0]] == tokens[index + expected[0] - 1].end
+
+
+def test_the_peeling_memo_forgets_when_full_and_still_answers_the_same(
+    persian_seed: Article, arabic_seed: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(countries_module, "_PEEL_MEMO_SIZE", 50)  # smaller than one article's words
+    monkeypatch.setattr(countries_module, "_peel_memo", {True: {}, False: {}})
+    monkeypatch.setattr(countries_module, "_peel_hits", {True: {}, False: {}})
+    for article in (persian_seed, arabic_seed, persian_seed):
+        found = find_countries(article.text, article.body_start)
+        assert _as_tuples(found) == _as_tuples(old_find_countries(article.text, article.body_start))
+        # Emptied before the article's words went in: it holds this article's words only.
+        assert len(countries_module._peel_memo[True]) == len(set(pieces(fold(article.body).text)[0]))
