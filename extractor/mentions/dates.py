@@ -39,13 +39,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
+from itertools import compress
 
 import dateparser
 import hijridate
 import jdatetime
 
 from extractor.mentions import calendars as C
-from extractor.mentions._terms import LETTER, PhraseTable, Token, fold_term, is_cjk, tokenize
+from extractor.mentions._terms import LETTER, PhraseTable, fold_term, is_cjk, pieces, tokenize
 from extractor.mentions.numerals import CARDINALS, ZH_NUMERAL, parse_chinese
 from extractor.text.fold import Folded, fold
 
@@ -486,18 +487,42 @@ def _merged(spans: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
 
 
 def _anchor_spans(folded: str, grammar: _Grammar) -> list[tuple[int, int]]:
-    """`grammar.anchors.scan`, asking the table only at tokens that begin an anchor word."""
-    tokens = tokenize(folded)
+    """What `grammar.anchors.scan` finds over `tokenize(folded)`, read off the
+    text's cached pieces (tokens and single spaces: no `Token` made per word),
+    and looked up only at tokens that begin an anchor word."""
+    texts, offsets = pieces(folded)
+    table = grammar.anchors
     spans = []
     after = 0
-    for index in [i for i, token in enumerate(tokens) if token.text in grammar.anchor_firsts]:
+    for index in compress(range(len(texts)), map(grammar.anchor_firsts.__contains__, texts)):
         if index < after:
             continue
-        hit = grammar.anchors.match_at(folded, tokens, index)
-        if hit is not None:
-            after = index + hit[0]
-            spans.append((tokens[index].start, tokens[after - 1].end))
+        end = _phrase_end(table, texts, index)
+        if end is not None:
+            spans.append((offsets[index], offsets[end]))
+            after = end
     return spans
+
+
+def _phrase_end(table: PhraseTable[bool], texts: tuple[str, ...], index: int) -> int | None:
+    """`PhraseTable.match_at` over pieces: the end piece of the longest phrase
+    starting at piece ``index``; its tokens are joined by nothing or one space."""
+    phrase = texts[index]
+    end = index + 1 if phrase in table.entries else None
+    last = index
+    for _ in range(table.max_tokens - 1):
+        following = last + 1
+        gap = ""
+        if following < len(texts) and texts[following] == " ":
+            following += 1
+            gap = " "
+        if following >= len(texts) or texts[following].isspace():
+            break
+        phrase += gap + texts[following]
+        last = following
+        if phrase in table.entries:
+            end = last + 1
+    return end
 
 
 _DATE_SIGNS = "年月日号天"
@@ -551,7 +576,7 @@ class _StartIndex:
 
     def _collect(self, starts: _Starts) -> list[int]:
         if self._by_word is None:
-            self._by_word = _tokens_by_word(tokenize(self.folded), self.grammar.first_words)
+            self._by_word = _tokens_by_word(*pieces(self.folded), self.grammar.first_words)
         found = [at for word, where in self._by_word.items() if word in starts.words for at in where]
         if starts.digits:
             found += [start for start, _ in self.digit_runs()]
@@ -563,11 +588,11 @@ class _StartIndex:
 _DIGIT_RUN = re.compile(r"\d+")
 
 
-def _tokens_by_word(tokens: Iterable[Token], words: frozenset[str]) -> dict[str, list[int]]:
+def _tokens_by_word(texts: tuple[str, ...], offsets: tuple[int, ...], words: frozenset[str]) -> dict[str, list[int]]:
+    """Where each token of ``words`` starts, from the text's pieces."""
     by_word: dict[str, list[int]] = {}
-    for token in tokens:
-        if token.text in words:
-            by_word.setdefault(token.text, []).append(token.start)
+    for index in compress(range(len(texts)), map(words.__contains__, texts)):
+        by_word.setdefault(texts[index], []).append(offsets[index])
     return by_word
 
 
