@@ -111,6 +111,8 @@ AMOUNT_TOLERANCE = 0.005
 WINDOW = 80
 # Keys never touched by digit normalization.
 _DIGITS_EXEMPT = frozenset({"amount_text", "evidence", "corrections", "type"})
+# Values without text in them: digit normalization passes them over.
+_NOT_TEXT = frozenset({int, float, bool, date})
 # A minimum quote length no quote reaches: turns fuzzy matching off.
 _NEVER = 1 << 30
 NO_MONEY = "no money amount in the text near the evidence"
@@ -568,9 +570,16 @@ def _digits_in(value: Any, key: str | None = None) -> Any:
     if isinstance(value, str):
         return ascii_digits(value)
     if isinstance(value, dict):
-        changed = {k: new for k, v in value.items() if (new := _digits_in(v, k)) is not v}
+        changed = {k: new for k, v in value.items() if not _plain_leaf(v) and (new := _digits_in(v, k)) is not v}
         return {**value, **changed} if changed else value
     if isinstance(value, list):
+        if all(_plain_leaf(v) for v in value):
+            return value
         items = [_digits_in(v) for v in value]
         return items if any(new is not v for new, v in zip(items, value, strict=True)) else value
     return value
+
+
+def _plain_leaf(value: Any) -> bool:
+    """A value digit normalization leaves as it is (checked inline: most of an event's values are)."""
+    return value is None or (type(value) is str and value.isascii()) or type(value) in _NOT_TEXT
