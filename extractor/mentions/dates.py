@@ -529,8 +529,9 @@ _DATE_SIGNS = "年月日号天"
 
 
 def _digit_anchors(folded: str, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """What `_DIGIT_ANCHOR.finditer` finds, read off the digit runs: a run's last
-    digit before '-' or '/' and a digit, or before a date sign; a date sign before a run."""
+    """What ``re.finditer(r"\\d[-/]\\d|\\d[年月日号天]|[年月日号天]\\d", folded)`` finds, read
+    off the digit runs: a run's last digit before '-' or '/' and a digit, or before a
+    date sign; a date sign before a run."""
     size = len(folded)
     spans = []
     after = 0
