@@ -14,6 +14,8 @@ re-asks, because re-asks multiply cost silently otherwise.
 
 from __future__ import annotations
 
+import json
+import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -164,6 +166,12 @@ class ModelClient:
             return Outcome(None, meter.usage(), ErrorInfo(kind="request", message=_api_message(exc)))
         except openai.APIError as exc:
             return Outcome(None, meter.usage(), ErrorInfo(kind="transport", message=_transport_message(exc, meter)))
+        except json.JSONDecodeError as exc:
+            # An HTTP 200 whose body says JSON but is not (a proxy's or a loaded server's page):
+            # the exchange is broken, not the model's answer, and asking again may well work.
+            seen = _short(exc.doc, 120) if isinstance(exc.doc, str) else "?"
+            message = f"the endpoint answered with a body that is not JSON: {seen!r}"
+            return Outcome(None, meter.usage(), ErrorInfo(kind="transport", message=message))
 
     async def _validated(
         self, messages: list[dict[str, str]], quote_check: Callable[[str], bool] | None, meter: Meter
@@ -206,7 +214,7 @@ class ModelClient:
                     break
                 reask = _Reask(session.reask_text())
             if attempt < self.settings.max_reasks:
-                kwargs = handle_reask_kwargs(kwargs, mode, await reply.completion(), reask)
+                kwargs = _reask_kwargs(kwargs, mode, await reply.completion(), reask)
                 reasks += 1
         if not session.answers:
             return Outcome(None, meter.usage(), ErrorInfo(kind="model", message=_short(problem)))
@@ -402,6 +410,22 @@ def _usual_choice(data: Any) -> dict[str, Any] | None:
     ):
         return None
     return choice
+
+
+def _reask_kwargs(kwargs: dict[str, Any], mode: instructor.Mode, completion: Any, reask: Exception) -> dict[str, Any]:
+    """instructor's re-ask for the mode, quoting the answer back with what was wrong with it.
+
+    An answer with nothing to quote (no choices, a tool call of another kind than a function)
+    breaks instructor's formatting; the same request is then sent again, as a plain retry.
+    """
+    try:
+        with warnings.catch_warnings():
+            # Quoting an answer of odd types back (arguments as an object) makes pydantic warn
+            # on stderr while serializing it; the re-ask is still right, the warning only noise.
+            warnings.filterwarnings("ignore", "Pydantic serializer warnings", UserWarning)
+            return handle_reask_kwargs(kwargs, mode, completion, reask)
+    except (AttributeError, IndexError, KeyError, TypeError):
+        return kwargs
 
 
 class _Reask(Exception):

@@ -158,3 +158,20 @@ def test_the_answer_is_read_as_from_openais_completion(kind: str) -> None:
     for mode in (instructor.Mode.TOOLS, instructor.Mode.JSON_SCHEMA):
         with_template = _outcome(mode, content_type, body, template=True)
         assert with_template == _outcome(mode, content_type, body, template=False), (kind, mode)
+
+
+@pytest.mark.parametrize("kind", list(ODD_ANSWERS))
+def test_an_odd_answer_is_the_articles_error_never_an_exception(kind: str) -> None:
+    # A misbehaving endpoint is recorded on the article's line and the batch goes on: no answer
+    # shape may escape the client as an exception (an "internal" error line).
+    content_type, body = ODD_ANSWERS[kind]
+    for mode in (instructor.Mode.TOOLS, instructor.Mode.JSON_SCHEMA):
+        answer, error, _notes, _rejected, _usage = _outcome(mode, content_type, body, template=True)
+        assert (answer is None) == (error is not None), (kind, mode)
+        assert error is None or error.kind in ("model", "transport"), (kind, mode, error)
+
+
+def test_a_body_that_is_not_json_names_what_came_back() -> None:
+    content_type, body = ODD_ANSWERS["not JSON, said to be"]
+    _answer, error, *_ = _outcome(instructor.Mode.TOOLS, content_type, body, template=True)
+    assert error.kind == "transport" and "<html>busy</html>" in error.message
