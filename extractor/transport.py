@@ -41,6 +41,7 @@ import yarl
 
 from extractor.adaptive import AdaptiveGate
 from extractor.backoff import jittered, server_wait
+from extractor.proxies import EnvironmentProxies
 from extractor.rate_limit import Grant, RateLimits
 from extractor.redaction import redact, redact_bytes
 from extractor.schemas import Usage
@@ -317,7 +318,10 @@ def _describe(exc: httpx2.TransportError) -> str:
 
 
 def build_http_client(transport: ResilientTransport) -> httpx2.AsyncClient:
-    """The httpx client for openai.AsyncOpenAI(http_client=...), with openai's own defaults."""
+    """The httpx client for openai.AsyncOpenAI(http_client=...), with openai's own defaults.
+
+    Given a transport, httpx2 mounts no proxies from the environment, so every request,
+    proxied or not, goes through ResilientTransport; the proxy is chosen below it."""
     return openai.DefaultAsyncHttpxClient(transport=transport)
 
 
@@ -378,18 +382,25 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
         self._max_connections = max_connections
         self._keepalive_expiry = keepalive_expiry
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: EnvironmentProxies | None = None
 
     def _open(self) -> aiohttp.ClientSession:
         # Made on first use: a session belongs to the event loop that runs it.
         connector = aiohttp.TCPConnector(
             limit=self._max_connections, keepalive_timeout=self._keepalive_expiry, ssl=_ssl_context()
         )
-        # No proxies from the environment here: httpx2 routes those around this transport.
+        # httpx2 mounts no proxies once given a transport, so the environment's are applied
+        # here, per request. Not aiohttp's trust_env: it would also read ~/.netrc and look
+        # the proxy up in a worker thread on every request, and ignores ALL_PROXY.
+        self._proxies = EnvironmentProxies()
         return aiohttp.ClientSession(connector=connector, auto_decompress=False, trust_env=False)
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         if self._session is None:
             self._session = self._open()
+        assert self._proxies is not None
+        url = request.url
+        proxy = self._proxies.for_url(url.scheme, url.host, url.port)
         timeout = request.extensions.get("timeout", {})
         headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in request.headers.raw]
         content = await request.aread()
@@ -401,6 +412,8 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
                 data=content or None,
                 allow_redirects=False,
                 compress=False,
+                # https:// goes through an HTTP proxy by CONNECT, with the same TLS trust.
+                proxy=proxy,
                 # Every attempt is bounded as a whole by ResilientTransport; these are httpx2's
                 # per-phase limits, kept.
                 timeout=aiohttp.ClientTimeout(
