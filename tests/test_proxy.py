@@ -186,3 +186,28 @@ def test_the_start_up_check_goes_through_the_same_proxy(
     with pytest.raises(UserError, match="cannot reach"):
         check_endpoint(endpoint, timeout=2.0)
     assert len(proxy.targets) == 1
+
+
+def test_a_password_in_the_proxy_url_is_not_on_the_line(no_env_proxies: pytest.MonkeyPatch, article_path: str) -> None:
+    # A proxy refusing CONNECT: aiohttp's error names the proxy URL, credentials and all.
+    refused = b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+
+    class Refusing(BaseHTTPRequestHandler):
+        def do_CONNECT(self) -> None:
+            self.wfile.write(refused)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    refusing = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
+    threading.Thread(target=refusing.serve_forever, daemon=True).start()
+    try:
+        no_env_proxies.setenv("HTTPS_PROXY", f"http://user:Proxy-Pass-0451@127.0.0.1:{refusing.server_address[1]}")
+        result = extract("https://api.example.invalid/v1", article_path)
+    finally:
+        refusing.shutdown()
+        refusing.server_close()
+    assert result.status != "ok" and result.error is not None
+    line = result.model_dump_json()
+    assert "403" in line  # the refusal is what the line reports ...
+    assert "Proxy-Pass-0451" not in line  # ... without the proxy's password
