@@ -14,6 +14,7 @@ from extractor.schemas import ArticleResult
 from extractor.backends import Endpoint
 from extractor.cache import AnswerCache
 from extractor.chunking import (
+    Chunk,
     ChunkSettings,
     estimate_tokens,
     plan_chunks,
@@ -357,10 +358,8 @@ def _failing_later_passes(responder: GoldAnswers, marker: str) -> Any:
 def test_a_failed_later_pass_of_a_chunk_keeps_that_chunks_first_pass_events() -> None:
     text = _three_articles()
     settings = ChunkSettings(max_tokens=300)
-    chunks = list(plan_chunks(text, 0, settings))
+    chunks, marker = _chunks_and_last_marker(text, settings)
     last = chunks[-1]
-    marker = text[last.start : last.end].strip()[-30:]
-    assert sum(marker in text[c.start : c.end] for c in chunks) == 1
     gold = GoldAnswers.from_folders(*GOLD)
     with FakeOpenAI(responder=gold) as server:
         once = _extract(server, _article(text), chunking=settings)
@@ -422,10 +421,8 @@ def _failing(responder: GoldAnswers, marker: str | None) -> Any:
 def test_a_failed_chunk_costs_its_own_events_only_and_is_named_in_a_warning() -> None:
     text = _three_articles()
     settings = ChunkSettings(max_tokens=300)
-    chunks = list(plan_chunks(text, 0, settings))
+    chunks, marker = _chunks_and_last_marker(text, settings)
     last = chunks[-1]
-    marker = text[last.start : last.end].strip()[-30:]  # the closing words: in the last chunk only
-    assert len(chunks) >= 3 and sum(marker in text[c.start : c.end] for c in chunks) == 1
     gold = GoldAnswers.from_folders(*GOLD)
     with FakeOpenAI(responder=gold) as server:
         whole = _extract(server, _article(text), chunking=settings)
@@ -477,12 +474,13 @@ def test_resume_redoes_a_long_article_when_the_chunk_budget_or_the_passes_change
     assert asked("--max-chunk-tokens", "400", "--passes", "2") == 0
 
 
-def _last_chunk_marker(text: str, settings: ChunkSettings) -> str:
+def _chunks_and_last_marker(text: str, settings: ChunkSettings) -> tuple[list[Chunk], str]:
+    """The article's chunks and the closing words of the last one, found in no other chunk."""
     chunks = list(plan_chunks(text, 0, settings))
     last = chunks[-1]
-    marker = text[last.start : last.end].strip()[-30:]  # the closing words: in the last chunk only
+    marker = text[last.start : last.end].strip()[-30:]
     assert len(chunks) >= 3 and sum(marker in text[c.start : c.end] for c in chunks) == 1
-    return marker
+    return chunks, marker
 
 
 def _switchable(marker: str, failure: Reply) -> tuple[Any, list[bool]]:
@@ -509,7 +507,7 @@ def test_resume_reads_a_partial_article_again_asking_only_its_failed_chunk(
     path = tmp_path / "long.txt"
     path.write_text(text, encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    respond, failing = _switchable(_last_chunk_marker(text, ChunkSettings(max_tokens=300)), failure)
+    respond, failing = _switchable(_chunks_and_last_marker(text, ChunkSettings(max_tokens=300))[1], failure)
     with FakeOpenAI(responder=respond) as server:
         argv = ["run", str(path), "-o", str(out), "--base-url", server.base_url, "--model", "fake-model"]
         argv += ["--quiet", "--cache", str(tmp_path / "answers.sqlite"), "--max-chunk-tokens", "300"]
