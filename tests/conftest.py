@@ -15,6 +15,22 @@ from extractor.testing import FakeOpenAI
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 DUMMY_API_KEY = "test-dummy-key"
+# The one-sentence article the model-fault tests ask about, and the dialogue event it states.
+DIALOGUE_ARTICLE = "Pakistan and China held the seventh round of their strategic dialogue in Beijing on 4 January 2026."
+DIALOGUE_QUOTE = "held the seventh round of their strategic dialogue in Beijing"
+
+
+def dialogue_event(**overrides: Any) -> dict[str, Any]:
+    """A model's answer event for DIALOGUE_ARTICLE, every field right unless overridden."""
+    return {
+        "type": "strategic_dialogue",
+        "status": "occurred",
+        "summary_en": "Pakistan and China held the 7th strategic dialogue.",
+        "date_start": "2026-01-04",
+        "parties": ["CHN", "PAK"],
+        "round": 7,
+        "evidence": [DIALOGUE_QUOTE],
+    } | overrides
 
 
 @pytest.fixture(autouse=True)

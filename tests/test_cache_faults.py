@@ -14,22 +14,14 @@ from extractor import pipeline
 from extractor.cache import AnswerCache
 from extractor.cli import main
 from extractor.testing import FakeOpenAI, Reply
+from tests.conftest import DIALOGUE_ARTICLE, DIALOGUE_QUOTE, dialogue_event
 
-ARTICLE = "Pakistan and China held the seventh round of their strategic dialogue in Beijing on 4 January 2026."
-QUOTE = "held the seventh round of their strategic dialogue in Beijing"
+ARTICLE = DIALOGUE_ARTICLE
+QUOTE = DIALOGUE_QUOTE
 
 
 def dialogue(**overrides: Any) -> dict[str, Any]:
-    event = {
-        "type": "strategic_dialogue",
-        "status": "occurred",
-        "summary_en": "Pakistan and China held the 7th strategic dialogue.",
-        "date_start": "2026-01-04",
-        "parties": ["CHN", "PAK"],
-        "round": 7,
-        "evidence": [QUOTE],
-    }
-    return {"events": [event | overrides]}
+    return {"events": [dialogue_event(**overrides)]}
 
 
 def investment(amount: Any) -> dict[str, Any]:

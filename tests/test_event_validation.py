@@ -19,6 +19,7 @@ from extractor.pipeline import Extractor
 from extractor.prompting import load_prompt
 from extractor.reader import read_one
 from extractor.testing import FakeOpenAI, Reply
+from tests.conftest import dialogue_event as dialogue
 
 ARTICLE = (
     "Pakistan and China held the seventh round of their strategic dialogue in Beijing on 4 January 2026. "
@@ -26,18 +27,6 @@ ARTICLE = (
     "Ishaq Dar visited Beijing from 3 to 5 January 2026."
 )
 PERSIAN = "هفتمین دور گفتوگوی راهبردی وزرای خارجه پاکستان و چین در پکن در ۱۴ دی ۱۴۰۴ برگزار شد."
-
-
-def dialogue(**overrides: Any) -> dict[str, Any]:
-    return {
-        "type": "strategic_dialogue",
-        "status": "occurred",
-        "summary_en": "Pakistan and China held the 7th strategic dialogue.",
-        "date_start": "2026-01-04",
-        "parties": ["CHN", "PAK"],
-        "round": 7,
-        "evidence": ["held the seventh round of their strategic dialogue in Beijing"],
-    } | overrides
 
 
 def agreement(**overrides: Any) -> dict[str, Any]:

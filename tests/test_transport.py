@@ -25,24 +25,12 @@ from extractor.rate_limit import RateLimits, SlidingWindow
 from extractor.redaction import display_url, redact, register_secrets, url_passwords
 from extractor.testing import FakeOpenAI, Reply, unused_port
 from extractor.transport import Meter, ResilientTransport, _as_httpx_faults, metering
-from tests.conftest import FakeTime, extract_with_client
+from tests.conftest import DIALOGUE_ARTICLE, DIALOGUE_QUOTE, FakeTime, dialogue_event, extract_with_client
 
 SECRET_KEY = "sk-fake-SECRET-0123"  # fake, and short enough not to look like a real key
-ARTICLE = "Pakistan and China held the seventh round of their strategic dialogue in Beijing on 4 January 2026."
-QUOTE = "held the seventh round of their strategic dialogue in Beijing"
-ANSWER = {
-    "events": [
-        {
-            "type": "strategic_dialogue",
-            "status": "occurred",
-            "summary_en": "Pakistan and China held the 7th strategic dialogue.",
-            "date_start": "2026-01-04",
-            "parties": ["CHN", "PAK"],
-            "round": 7,
-            "evidence": [QUOTE],
-        }
-    ]
-}
+ARTICLE = DIALOGUE_ARTICLE
+QUOTE = DIALOGUE_QUOTE
+ANSWER = {"events": [dialogue_event()]}
 
 
 def extract(
